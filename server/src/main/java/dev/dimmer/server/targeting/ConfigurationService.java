@@ -1,0 +1,202 @@
+package dev.dimmer.server.targeting;
+
+import dev.dimmer.sdk.eval.ConfigValidator;
+import dev.dimmer.sdk.snapshot.FlagConfig;
+import dev.dimmer.sdk.snapshot.Prerequisite;
+import dev.dimmer.sdk.snapshot.Rule;
+import dev.dimmer.sdk.snapshot.Treatment;
+import dev.dimmer.server.audit.AuditLog;
+import dev.dimmer.server.audit.AuditTarget;
+import dev.dimmer.server.flags.Flag;
+import dev.dimmer.server.flags.FlagService;
+import dev.dimmer.server.flags.FlagTreatments;
+import dev.dimmer.server.projects.ChangeNumbers;
+import dev.dimmer.server.projects.Environment;
+import dev.dimmer.server.projects.Lookup;
+import dev.dimmer.server.security.Actor;
+import dev.dimmer.server.segments.SegmentRepository;
+import dev.dimmer.server.system.ApiException;
+import dev.dimmer.server.system.Violations;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Reads and changes a flag's configuration in an environment: validated, versioned, audited. */
+@Service
+class ConfigurationService {
+
+    /** A flag configuration as read, with the entities around it. */
+    record Located(String project, Flag flag, Environment environment, FlagConfiguration configuration) {}
+
+    private final FlagService flags;
+    private final FlagTreatments treatments;
+    private final Lookup lookup;
+    private final FlagConfigurationRepository configurations;
+    private final SegmentRepository segments;
+    private final ConfigurationJson json;
+    private final PrerequisiteCheck prerequisites;
+    private final AuditLog audit;
+    private final ChangeNumbers changeNumbers;
+
+    ConfigurationService(
+            FlagService flags,
+            FlagTreatments treatments,
+            Lookup lookup,
+            FlagConfigurationRepository configurations,
+            SegmentRepository segments,
+            ConfigurationJson json,
+            PrerequisiteCheck prerequisites,
+            AuditLog audit,
+            ChangeNumbers changeNumbers) {
+        this.flags = flags;
+        this.treatments = treatments;
+        this.lookup = lookup;
+        this.configurations = configurations;
+        this.segments = segments;
+        this.json = json;
+        this.prerequisites = prerequisites;
+        this.audit = audit;
+        this.changeNumbers = changeNumbers;
+    }
+
+    @Transactional(readOnly = true)
+    ConfigurationView get(String project, String environment, String flag) {
+        Located located = locate(project, environment, flag);
+        return view(located.flag(), located.environment(), located.configuration());
+    }
+
+    /**
+     * Replaces the configuration. {@code ifMatch} (an ETag) must name the current version when
+     * given; a stale one answers 412 and changes nothing.
+     */
+    @Transactional
+    ConfigurationView update(
+            Actor actor, String project, String environment, String flag, String ifMatch, ConfigurationUpdate request) {
+        Located located = locate(project, environment, flag);
+        actor.requireEditorOf(project);
+        FlagConfiguration configuration = located.configuration();
+        checkVersion(configuration, ifMatch);
+        List<Treatment> flagTreatments = treatments.of(located.flag());
+        Violations v = new Violations();
+        if (request.enabled() == null) v.add("/enabled", "is required");
+        if (request.offTreatment() == null) v.add("/offTreatment", "is required");
+        if (request.defaultServe() == null) v.add("/defaultServe", "is required");
+        FlagConfig candidate = new FlagConfig(
+                flag,
+                flagTreatments,
+                Boolean.TRUE.equals(request.enabled()),
+                configuration.isKilled(),
+                request.offTreatment(),
+                request.rules(),
+                request.defaultServe(),
+                request.trafficAllocation() == null ? 10_000 : request.trafficAllocation(),
+                request.seed() == null ? configuration.getSeed() : request.seed(),
+                request.trafficSeed() == null ? configuration.getTrafficSeed() : request.trafficSeed(),
+                request.prerequisites(),
+                configuration.getVersion());
+        if (v.isEmpty()) {
+            Set<String> segmentKeys =
+                    Set.copyOf(segments.activeKeysOf(located.environment().getId()));
+            ConfigValidator.validate(candidate, segmentKeys)
+                    .forEach(violation -> v.add(violation.pointer(), violation.message()));
+        }
+        prerequisites.check(located.flag(), located.environment(), candidate.prerequisites(), v);
+        v.throwIfAny();
+        ConfigurationView before = view(located.flag(), located.environment(), configuration);
+        configuration.replace(
+                candidate.enabled(),
+                candidate.offTreatment(),
+                json.write(candidate.rules()),
+                json.write(candidate.defaultServe()),
+                candidate.trafficAllocation(),
+                candidate.seed(),
+                candidate.trafficSeed(),
+                json.write(candidate.prerequisites()));
+        return commit(actor, "update", located, before);
+    }
+
+    @Transactional
+    ConfigurationView kill(Actor actor, String project, String environment, String flag) {
+        Located located = locate(project, environment, flag);
+        actor.requireEditorOf(project);
+        return setKilled(actor, located, true);
+    }
+
+    @Transactional
+    ConfigurationView restore(Actor actor, String project, String environment, String flag) {
+        Located located = locate(project, environment, flag);
+        actor.requireEditorOf(project);
+        return setKilled(actor, located, false);
+    }
+
+    /** Kills or restores; also used by automation (guardrails, rollout plans) with its own actor. */
+    @Transactional
+    public ConfigurationView setKilled(Actor actor, Located located, boolean killed) {
+        FlagConfiguration configuration = located.configuration();
+        if (configuration.isKilled() == killed) {
+            return view(located.flag(), located.environment(), configuration);
+        }
+        ConfigurationView before = view(located.flag(), located.environment(), configuration);
+        configuration.setKilled(killed);
+        return commit(actor, killed ? "kill" : "restore", located, before);
+    }
+
+    private ConfigurationView commit(Actor actor, String action, Located located, ConfigurationView before) {
+        FlagConfiguration saved = configurations.saveAndFlush(located.configuration());
+        changeNumbers.bump(located.environment().getId());
+        ConfigurationView after = view(located.flag(), located.environment(), saved);
+        audit.record(
+                actor,
+                action,
+                AuditTarget.flagConfiguration(
+                        located.project(),
+                        located.environment().getKey(),
+                        located.flag().getKey()),
+                before,
+                after);
+        return after;
+    }
+
+    @Transactional(readOnly = true)
+    Located locate(String project, String environment, String flag) {
+        Flag definition = flags.find(project, flag);
+        Environment env = lookup.environment(project, environment);
+        FlagConfiguration configuration = configurations
+                .findByFlagIdAndEnvironmentId(definition.getId(), env.getId())
+                .orElseThrow(
+                        () -> ApiException.notFound("configuration of flag '" + flag + "' in '" + environment + "'"));
+        return new Located(project, definition, env, configuration);
+    }
+
+    private static void checkVersion(FlagConfiguration configuration, String ifMatch) {
+        Optional<Long> expected = ETags.version(ifMatch);
+        if (ifMatch != null && !ifMatch.isBlank() && !"*".equals(ifMatch.trim()) && expected.isEmpty()) {
+            throw ApiException.invalid("/If-Match", "must be an ETag such as \"3\"");
+        }
+        if (expected.isPresent() && expected.get() != configuration.getVersion()) {
+            throw ApiException.preconditionFailed("If-Match " + ifMatch + " is stale: the configuration is at version "
+                    + configuration.getVersion() + "; fetch it again and reapply your change");
+        }
+    }
+
+    ConfigurationView view(Flag flag, Environment environment, FlagConfiguration c) {
+        List<Rule> rules = json.rules(c);
+        List<Prerequisite> prereqs = json.prerequisites(c);
+        return new ConfigurationView(
+                flag.getKey(),
+                environment.getKey(),
+                c.isEnabled(),
+                c.isKilled(),
+                c.getOffTreatment(),
+                rules,
+                json.defaultServe(c),
+                c.getTrafficAllocation(),
+                c.getSeed(),
+                c.getTrafficSeed(),
+                prereqs,
+                c.getVersion(),
+                c.getUpdatedAt());
+    }
+}
