@@ -20,7 +20,8 @@ public record Serve(String treatment, List<Split> split) {
         return new Serve(null, split);
     }
 
-    public boolean isSplit() {
+    /** Named {@code has…}, not {@code is…}, so JSON binders do not mistake it for a property. */
+    public boolean hasSplit() {
         return split != null;
     }
 }

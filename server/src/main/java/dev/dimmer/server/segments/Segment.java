@@ -33,8 +33,9 @@ public class Segment {
 
     private boolean archived;
 
+    /** Starts at 1 like the column default; Hibernate bumps it on every update. */
     @Version
-    private long version;
+    private long version = 1;
 
     @Column(name = "created_at", updatable = false)
     private Instant createdAt = Instant.now();

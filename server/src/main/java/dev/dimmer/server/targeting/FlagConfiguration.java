@@ -57,8 +57,9 @@ public class FlagConfiguration {
     @JdbcTypeCode(SqlTypes.JSON)
     private String prerequisites;
 
+    /** Starts at 1 like the column default; Hibernate bumps it on every update. */
     @Version
-    private long version;
+    private long version = 1;
 
     @Column(name = "updated_at")
     private Instant updatedAt = Instant.now();

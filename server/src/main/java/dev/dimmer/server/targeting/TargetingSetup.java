@@ -134,7 +134,7 @@ class TargetingSetup {
         return Stream.concat(
                         Stream.of(c.getOffTreatment()),
                         serves.filter(s -> s != null)
-                                .flatMap(s -> s.isSplit()
+                                .flatMap(s -> s.hasSplit()
                                         ? s.split().stream().map(Split::treatment)
                                         : Stream.of(s.treatment())))
                 .collect(Collectors.toSet());
