@@ -1,5 +1,6 @@
 package dev.dimmer.server.security;
 
+import dev.dimmer.server.system.RequestLogFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -69,6 +70,7 @@ class AuthenticationFilter extends OncePerRequestFilter {
             actor = sessionActor;
         }
         request.setAttribute(ACTOR_ATTRIBUTE, actor);
+        request.setAttribute(RequestLogFilter.ACTOR_NAME_ATTRIBUTE, actor.name());
         MDC.put("actor", actor.name());
         try {
             chain.doFilter(request, response);
