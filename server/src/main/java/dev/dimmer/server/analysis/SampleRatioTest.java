@@ -21,24 +21,36 @@ public final class SampleRatioTest {
 
     /**
      * @param observed users per arm
-     * @param weights configured traffic weights, same order, any positive scale (50/50, 0.5/0.5, 1/1)
+     * @param weights configured traffic weights, same order, any scale (50/50, 0.5/0.5, 1/1); 0 = arm not
+     *     in the split, ignored
      */
     public static SrmResult test(long[] observed, double[] weights) {
-        if (observed.length != weights.length || observed.length < 2) {
-            throw new IllegalArgumentException("need the same number (>= 2) of observed counts and weights");
+        if (observed.length != weights.length) {
+            throw new IllegalArgumentException("need as many weights as observed counts");
         }
         double totalWeight = 0;
         long total = 0;
+        int weightedArms = 0;
         for (int i = 0; i < observed.length; i++) {
-            if (!(weights[i] > 0) || observed[i] < 0) {
-                throw new IllegalArgumentException("weights must be > 0 and counts >= 0");
+            if (!(weights[i] >= 0) || observed[i] < 0) {
+                throw new IllegalArgumentException("weights and counts must be >= 0");
             }
-            totalWeight += weights[i];
-            total += observed[i];
+            // A 0 % arm is left out entirely (as gbstats does): no users are expected there, and it adds no df.
+            if (weights[i] > 0) {
+                totalWeight += weights[i];
+                total += observed[i];
+                weightedArms++;
+            }
         }
-        int df = observed.length - 1;
+        int df = weightedArms - 1;
+        if (weightedArms < 2) {
+            return new SrmResult(SrmStatus.NOT_ENOUGH_DATA, Double.NaN, Math.max(df, 0), Double.NaN);
+        }
         double chiSquare = 0;
         for (int i = 0; i < observed.length; i++) {
+            if (weights[i] == 0) {
+                continue;
+            }
             double expected = total * weights[i] / totalWeight;
             if (expected < MIN_EXPECTED_USERS_PER_ARM) {
                 return new SrmResult(SrmStatus.NOT_ENOUGH_DATA, Double.NaN, df, Double.NaN);
