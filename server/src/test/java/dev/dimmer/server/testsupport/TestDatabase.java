@@ -43,16 +43,16 @@ public record TestDatabase(String jdbcUrl, String username, String password) {
         String adminUrl = envOr("DIMMER_TEST_DB_URL", DEFAULT_ADMIN_URL);
         String user = envOr("DIMMER_TEST_DB_USER", "postgres");
         String password = envOr("DIMMER_TEST_DB_PASSWORD", "");
-        String name = "dimmer_test_"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+        String name = "dimmer_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
         execute(adminUrl, user, password, "CREATE DATABASE " + name);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                execute(adminUrl, user, password, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            } catch (RuntimeException ignored) {
-                // best effort: a leftover test database is harmless
-            }
-        }));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> {
+                    try {
+                        execute(adminUrl, user, password, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                    } catch (RuntimeException ignored) {
+                        // best effort: a leftover test database is harmless
+                    }
+                }));
         return new TestDatabase(withDatabase(adminUrl, name), user, password);
     }
 
@@ -67,10 +67,8 @@ public record TestDatabase(String jdbcUrl, String username, String password) {
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException(
-                    "Cannot run '" + sql + "' on " + url
-                            + " (set DIMMER_TEST_DB_URL to a PostgreSQL server the tests may create databases on)",
-                    e);
+            throw new IllegalStateException("Cannot run '" + sql + "' on " + url
+                    + " (set DIMMER_TEST_DB_URL to a PostgreSQL server the tests may create databases on)", e);
         }
     }
 
