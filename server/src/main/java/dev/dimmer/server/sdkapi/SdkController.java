@@ -1,0 +1,70 @@
+package dev.dimmer.server.sdkapi;
+
+import dev.dimmer.server.security.SdkCaller;
+import dev.dimmer.server.targeting.ETags;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** The SDK protocol's read side (DESIGN §4): the environment's snapshot and its change stream. */
+@RestController
+@RequestMapping("/api/sdk/v1")
+class SdkController {
+
+    private final ChangeFeed feed;
+    private final SnapshotCache snapshots;
+    private final StreamHub streams;
+
+    SdkController(ChangeFeed feed, SnapshotCache snapshots, StreamHub streams) {
+        this.feed = feed;
+        this.snapshots = snapshots;
+        this.streams = streams;
+    }
+
+    /**
+     * The snapshot, {@code ETag: "<changeNumber>"}. An SDK that already has the current number
+     * gets a bodiless 304 answered from memory; gzip is precomputed, never done per request.
+     */
+    @GetMapping("/snapshot")
+    ResponseEntity<byte[]> snapshot(
+            HttpServletRequest request,
+            @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+            @RequestHeader(value = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
+        long environmentId = SdkCaller.of(request).environmentId();
+        long current = feed.current(environmentId);
+        Optional<Long> known = ETags.version(ifNoneMatch);
+        if (known.isPresent() && known.get() >= current) {
+            return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
+                    .eTag(ETags.of(current))
+                    .cacheControl(CacheControl.noCache())
+                    .build();
+        }
+        SnapshotCache.Serialized snapshot = snapshots.get(environmentId, current);
+        boolean gzip = acceptEncoding != null && acceptEncoding.contains("gzip");
+        ResponseEntity.BodyBuilder response = ResponseEntity.ok()
+                .eTag(ETags.of(snapshot.changeNumber()))
+                .cacheControl(CacheControl.noCache())
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+        if (gzip) {
+            return response.header(HttpHeaders.CONTENT_ENCODING, "gzip").body(snapshot.gzip());
+        }
+        return response.body(snapshot.json());
+    }
+
+    /** Server-sent events: {@code changed} with the new change number, heartbeats in between. */
+    @GetMapping(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter stream(HttpServletRequest request) {
+        long environmentId = SdkCaller.of(request).environmentId();
+        return streams.open(environmentId, feed.current(environmentId));
+    }
+}
