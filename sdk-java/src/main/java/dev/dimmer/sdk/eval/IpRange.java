@@ -118,6 +118,9 @@ record IpRange(boolean v6, long high, long low, int prefix) {
         if (doubleColon >= 0 && s.indexOf("::", doubleColon + 1) >= 0) {
             return null;
         }
+        if (doubleColon >= 0 && s.lastIndexOf('.') >= 0 && s.lastIndexOf('.') < doubleColon) {
+            return null; // a dotted quad may only end the address
+        }
         int[] head = groups(doubleColon >= 0 ? s.substring(0, doubleColon) : s);
         int[] tail = doubleColon >= 0 ? groups(s.substring(doubleColon + 2)) : new int[0];
         if (head == null || tail == null) {

@@ -10,9 +10,9 @@ import static dev.dimmer.sdk.eval.Fixtures.split;
 import static dev.dimmer.sdk.eval.Fixtures.withTraffic;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dimmer.sdk.snapshot.Condition;
 import dev.dimmer.sdk.snapshot.SegmentDefinition;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -101,24 +101,34 @@ class EvaluationPropertiesTests {
                 Arbitraries.just(new Object()));
     }
 
+    @Provide
+    Arbitrary<Map<String, Object>> attributeMaps() {
+        Arbitrary<String> names = Arbitraries.oneOf(
+                Arbitraries.of("a", "b", "key", "currentTime", "bucketingKey"),
+                Arbitraries.strings().ofMaxLength(5));
+        return Arbitraries.maps(names, attributeValues().injectNull(0.1)).ofMaxSize(6);
+    }
+
     @Property(tries = 300)
     void arbitraryAttributes_neverThrow(
-            @ForAll("attributeValues") Object value,
-            @ForAll("attributeValues") Object other,
+            @ForAll("attributeMaps") Map<String, Object> attributes,
             @ForAll @IntRange(min = 0, max = 20) int operatorIndex,
             @ForAll @StringLength(max = 8) String conditionValue,
-            @ForAll boolean negate) {
+            @ForAll boolean negate,
+            @ForAll boolean nullKey) {
         String operator = OPERATORS.get(operatorIndex);
-        var condition = new dev.dimmer.sdk.snapshot.Condition(
-                "a", operator, List.of(conditionValue, "10.0.0.0/8"), negate, negate);
+        var onA = new Condition("a", operator, List.of(conditionValue, "10.0.0.0/8"), negate, negate);
+        var onKey = new Condition("key", operator, List.of(conditionValue), !negate, false);
+        var onTime = new Condition("currentTime", operator, List.of("2024-01-01T00:00:00Z"), negate, false);
         var engine = engine(
                 List.of(new SegmentDefinition("s", List.of("k"), List.of(cond("b", "IN", "x")))),
-                flag("f", split(5000), rule("r", on(), condition), rule("s", off(), cond("b", "IN_SEGMENT", "s"))));
-        Map<String, Object> attributes = new HashMap<>();
-        attributes.put("a", value);
-        attributes.put("b", other);
-        attributes.put("bucketingKey", other);
-        EvaluationResult result = engine.evaluate("f", "k", attributes, "d");
+                flag(
+                        "f",
+                        split(5000),
+                        rule("r", on(), onA),
+                        rule("t", on(), onKey, onTime),
+                        rule("s", off(), cond("b", "IN_SEGMENT", "s"))));
+        EvaluationResult result = engine.evaluate("f", nullKey ? null : "k", attributes, "d");
         assertThat(result.treatment()).isNotNull();
         assertThat(result.reason()).isNotEqualTo(Reason.ERROR);
     }
