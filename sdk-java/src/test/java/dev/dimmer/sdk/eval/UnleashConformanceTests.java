@@ -178,11 +178,11 @@ class UnleashConformanceTests {
             case "default" -> {}
             case "userWithId" -> {
                 List<String> ids = new ArrayList<>();
-                for (String id2 : strategy.getAsJsonObject("parameters")
+                for (String userId : strategy.getAsJsonObject("parameters")
                         .get("userIds")
                         .getAsString()
                         .split(",")) {
-                    ids.add(id2.strip());
+                    ids.add(userId.strip());
                 }
                 conditions.add(new Condition("userId", "IN", ids, false, false));
             }
