@@ -2,20 +2,180 @@ package dev.dimmer.sdk.eval;
 
 import dev.dimmer.sdk.snapshot.Condition;
 import dev.dimmer.sdk.snapshot.FlagConfig;
+import dev.dimmer.sdk.snapshot.Rule;
+import dev.dimmer.sdk.snapshot.Serve;
+import dev.dimmer.sdk.snapshot.Split;
+import dev.dimmer.sdk.snapshot.Treatment;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** STAND-IN until the evaluation engine lands. */
+/**
+ * Everything wrong with a flag configuration or a segment's conditions, all at once, each with a
+ * JSON pointer into the submitted document, so the console can mark every field in one round
+ * trip. It parses condition values with the same code the engine compiles them with, so a rule
+ * the server accepts is a rule every SDK of this version can evaluate. Prerequisite cycles and
+ * unknown prerequisite flags need every flag of the environment: the server checks those.
+ */
 public final class ConfigValidator {
 
     private ConfigValidator() {}
 
+    /** Every problem in {@code config}; pointers are relative to the FlagConfig JSON root. Empty = valid. */
     public static List<Violation> validate(FlagConfig config, Set<String> knownSegmentKeys) {
-        return List.of();
+        List<Violation> violations = new ArrayList<>();
+        if (config == null) {
+            violations.add(new Violation("", "flag configuration is missing"));
+            return violations;
+        }
+        Set<String> treatments = treatmentNames(config, violations);
+        treatment(config.offTreatment(), "/offTreatment", treatments, violations);
+        if (config.trafficAllocation() < 0 || config.trafficAllocation() > Bucketing.BUCKETS) {
+            violations.add(new Violation("/trafficAllocation", "must be between 0 and 10000 basis points"));
+        }
+        Set<String> ruleIds = new HashSet<>();
+        for (int i = 0; i < config.rules().size(); i++) {
+            Rule rule = config.rules().get(i);
+            String pointer = "/rules/" + i;
+            if (rule == null) {
+                violations.add(new Violation(pointer, "rule is missing"));
+                continue;
+            }
+            if (rule.id() == null || rule.id().isBlank()) {
+                violations.add(new Violation(pointer + "/id", "rule id is missing"));
+            } else if (!ruleIds.add(rule.id())) {
+                violations.add(new Violation(pointer + "/id", "duplicate rule id '" + rule.id() + "'"));
+            }
+            violations.addAll(validateConditions(rule.conditions(), pointer + "/conditions", knownSegmentKeys));
+            serve(rule.serve(), pointer + "/serve", treatments, violations);
+        }
+        serve(config.defaultServe(), "/defaultServe", treatments, violations);
+        for (int i = 0; i < config.prerequisites().size(); i++) {
+            var prerequisite = config.prerequisites().get(i);
+            if (prerequisite == null
+                    || prerequisite.flag() == null
+                    || prerequisite.flag().isBlank()) {
+                violations.add(new Violation("/prerequisites/" + i + "/flag", "prerequisite flag is missing"));
+            } else if (prerequisite.treatments().isEmpty()) {
+                violations.add(
+                        new Violation("/prerequisites/" + i + "/treatments", "must name at least one treatment"));
+            }
+        }
+        return violations;
     }
 
+    /** The same checks on a condition list (segment definitions), pointers prefixed with {@code pointerPrefix}. */
     public static List<Violation> validateConditions(
             List<Condition> conditions, String pointerPrefix, Set<String> knownSegmentKeys) {
-        return List.of();
+        List<Violation> violations = new ArrayList<>();
+        if (conditions == null) {
+            return violations;
+        }
+        Set<String> segments = knownSegmentKeys == null ? Set.of() : knownSegmentKeys;
+        for (int i = 0; i < conditions.size(); i++) {
+            condition(conditions.get(i), pointerPrefix + "/" + i, segments, violations);
+        }
+        return violations;
+    }
+
+    private static void condition(Condition condition, String pointer, Set<String> segments, List<Violation> out) {
+        if (condition == null) {
+            out.add(new Violation(pointer, "condition is missing"));
+            return;
+        }
+        Operator operator = Operator.of(condition.operator());
+        if (operator == null) {
+            out.add(new Violation(pointer + "/operator", "unknown operator '" + condition.operator() + "'"));
+        }
+        boolean attributeOptional = operator == Operator.IN_SEGMENT; // defaults to the key
+        if (!attributeOptional
+                && (condition.attribute() == null || condition.attribute().isBlank())) {
+            out.add(new Violation(pointer + "/attribute", "attribute name is missing"));
+        }
+        if (operator == null) {
+            return;
+        }
+        if (operator.needsValues() && condition.values().isEmpty()) {
+            out.add(new Violation(pointer + "/values", operator + " needs at least one value"));
+        }
+        for (int j = 0; j < condition.values().size(); j++) {
+            String value = condition.values().get(j);
+            String at = pointer + "/values/" + j;
+            if (value == null) {
+                out.add(new Violation(at, "value is missing"));
+            } else if (operator == Operator.IN_SEGMENT && !segments.contains(value)) {
+                out.add(new Violation(at, "unknown segment '" + value + "'"));
+            } else if (operator.parseValue(value, condition.caseInsensitive()) == null) {
+                out.add(new Violation(at, unparsable(operator, value)));
+            }
+        }
+    }
+
+    private static String unparsable(Operator operator, String value) {
+        String expected = switch (operator.kind) {
+            case REGEX -> "a regular expression RE2 accepts (no look-around or back-references)";
+            case NUMBER -> "a number";
+            case DATE -> "an ISO-8601 date-time with offset, or epoch milliseconds";
+            case SEMVER -> "a semantic version such as 1.2.3 or 2.0.0-rc.1";
+            case CIDR -> "an IPv4/IPv6 address or CIDR such as 10.0.0.0/8";
+            default -> "a value";
+        };
+        return "'" + value + "' is not " + expected;
+    }
+
+    private static Set<String> treatmentNames(FlagConfig config, List<Violation> out) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < config.treatments().size(); i++) {
+            Treatment treatment = config.treatments().get(i);
+            if (treatment == null
+                    || treatment.name() == null
+                    || treatment.name().isBlank()) {
+                out.add(new Violation("/treatments/" + i + "/name", "treatment name is missing"));
+            } else if (!names.add(treatment.name())) {
+                out.add(new Violation("/treatments/" + i + "/name", "duplicate treatment '" + treatment.name() + "'"));
+            }
+        }
+        return names;
+    }
+
+    private static void treatment(String name, String pointer, Set<String> treatments, List<Violation> out) {
+        if (name == null) {
+            out.add(new Violation(pointer, "treatment is missing"));
+        } else if (!treatments.contains(name)) {
+            out.add(new Violation(pointer, "unknown treatment '" + name + "'"));
+        }
+    }
+
+    private static void serve(Serve serve, String pointer, Set<String> treatments, List<Violation> out) {
+        if (serve == null) {
+            out.add(new Violation(pointer, "serve is missing"));
+            return;
+        }
+        if ((serve.treatment() == null) == (serve.split() == null)) {
+            out.add(new Violation(pointer, "must have exactly one of treatment and split"));
+            return;
+        }
+        if (serve.treatment() != null) {
+            treatment(serve.treatment(), pointer + "/treatment", treatments, out);
+            return;
+        }
+        long sum = 0;
+        for (int i = 0; i < serve.split().size(); i++) {
+            Split arm = serve.split().get(i);
+            String at = pointer + "/split/" + i;
+            if (arm == null) {
+                out.add(new Violation(at, "split arm is missing"));
+                continue;
+            }
+            treatment(arm.treatment(), at + "/treatment", treatments, out);
+            if (arm.weight() < 0 || arm.weight() > Bucketing.BUCKETS) {
+                out.add(new Violation(at + "/weight", "must be between 0 and 10000 basis points"));
+            }
+            sum += arm.weight();
+        }
+        if (sum != Bucketing.BUCKETS) {
+            out.add(new Violation(pointer + "/split", "weights sum to " + sum + ", not 10000"));
+        }
     }
 }

@@ -1,0 +1,133 @@
+package dev.dimmer.sdk.eval;
+
+import com.google.re2j.Pattern;
+import dev.dimmer.sdk.snapshot.Condition;
+import dev.dimmer.sdk.snapshot.SegmentDefinition;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Turns wire conditions into {@link CompiledCondition}s, parsing every value once. Values that do
+ * not parse for their operator are dropped (a valid CIDR still matches beside an invalid one, as
+ * the Unleash conformance cases require); a condition left with no usable value although it had
+ * some, or with an unknown operator, never holds, even negated: a broken rule must not widen an
+ * audience. The server refuses both on save, so this only guards old SDKs against new servers.
+ */
+final class ConditionCompiler {
+
+    private final Clock clock;
+    private final Map<String, SegmentDefinition> definitions = new HashMap<>();
+    private final Map<String, CompiledSegment> segments = new HashMap<>();
+    private final Set<String> compiling = new HashSet<>();
+
+    ConditionCompiler(List<SegmentDefinition> segmentDefinitions, Clock clock) {
+        this.clock = clock;
+        for (SegmentDefinition definition : segmentDefinitions) {
+            if (definition != null && definition.key() != null) {
+                definitions.put(definition.key(), definition);
+            }
+        }
+    }
+
+    CompiledCondition[] compileAll(List<Condition> conditions) {
+        CompiledCondition[] compiled = new CompiledCondition[conditions.size()];
+        for (int i = 0; i < compiled.length; i++) {
+            compiled[i] = compile(conditions.get(i));
+        }
+        return compiled;
+    }
+
+    CompiledCondition compile(Condition condition) {
+        if (condition == null) {
+            return CompiledCondition.NEVER;
+        }
+        Operator operator = Operator.of(condition.operator());
+        if (operator == null) {
+            return CompiledCondition.NEVER;
+        }
+        if (operator == Operator.IN_SEGMENT) {
+            return inSegment(condition);
+        }
+        if (condition.attribute() == null) {
+            return CompiledCondition.NEVER;
+        }
+        List<Object> values = new ArrayList<>();
+        for (String raw : condition.values()) {
+            Object parsed = operator.parseValue(raw, condition.caseInsensitive());
+            if (parsed != null) {
+                values.add(parsed);
+            }
+        }
+        if (values.isEmpty() && !condition.values().isEmpty()) {
+            return CompiledCondition.NEVER;
+        }
+        ValueMatcher matcher = matcher(operator, values, condition.caseInsensitive());
+        Clock now = "currentTime".equals(condition.attribute()) ? clock : null;
+        return new CompiledCondition.OnAttribute(condition.attribute(), matcher, condition.negate(), now);
+    }
+
+    private static ValueMatcher matcher(Operator operator, List<Object> values, boolean caseInsensitive) {
+        return switch (operator.kind) {
+            case TEXT ->
+                operator == Operator.IN
+                        ? new ValueMatcher.In(textSet(values, caseInsensitive), caseInsensitive)
+                        : new ValueMatcher.Affix(operator, values.toArray(String[]::new), caseInsensitive);
+            case REGEX -> new ValueMatcher.Regex(values.toArray(Pattern[]::new));
+            case NUMBER ->
+                new ValueMatcher.Numeric(
+                        operator, values.stream().mapToDouble(v -> (Double) v).toArray());
+            case DATE -> new ValueMatcher.Temporal(operator == Operator.AFTER, values.toArray(Instant[]::new));
+            case SEMVER -> new ValueMatcher.Version(operator, values.toArray(Semver[]::new));
+            case CIDR -> new ValueMatcher.Cidr(values.toArray(IpRange[]::new));
+            case NONE -> new ValueMatcher.IsTrue();
+            case SEGMENT -> throw new IllegalStateException("IN_SEGMENT is compiled separately");
+        };
+    }
+
+    private static Set<String> textSet(List<Object> values, boolean caseInsensitive) {
+        Set<String> set = new HashSet<>();
+        for (Object value : values) {
+            String text = (String) value;
+            set.add(caseInsensitive ? text.toLowerCase(Locale.ROOT) : text);
+        }
+        return Set.copyOf(set);
+    }
+
+    private CompiledCondition inSegment(Condition condition) {
+        List<CompiledSegment> named = new ArrayList<>();
+        for (String segmentKey : condition.values()) {
+            named.add(segment(segmentKey));
+        }
+        return new CompiledCondition.InSegment(
+                condition.attribute(), named.toArray(CompiledSegment[]::new), condition.negate());
+    }
+
+    /**
+     * The compiled segment named {@code key}. An unknown segment, or one that refers back to itself
+     * through its conditions, is empty: such a reference can never admit anyone.
+     */
+    private CompiledSegment segment(String key) {
+        CompiledSegment done = segments.get(key);
+        if (done != null) {
+            return done;
+        }
+        SegmentDefinition definition = definitions.get(key);
+        if (definition == null || !compiling.add(key)) {
+            return CompiledSegment.EMPTY;
+        }
+        Set<String> keys = Set.copyOf(new HashSet<>(
+                definition.keys().stream().filter(Objects::nonNull).toList()));
+        CompiledSegment segment = new CompiledSegment(keys, compileAll(definition.conditions()));
+        compiling.remove(key);
+        segments.put(key, segment);
+        return segment;
+    }
+}
