@@ -63,8 +63,17 @@ public final class FakeDimmerServer implements AutoCloseable {
     private record Stream(OutputStream out, CountDownLatch done) {}
 
     public FakeDimmerServer(Snapshot snapshot) throws IOException {
+        this(0, snapshot);
+    }
+
+    /** A server on a given port (to bring a "crashed" server back). */
+    public static FakeDimmerServer onPort(int port, Snapshot snapshot) throws IOException {
+        return new FakeDimmerServer(port, snapshot);
+    }
+
+    private FakeDimmerServer(int port, Snapshot snapshot) throws IOException {
         setSnapshot(snapshot);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-server");
             t.setDaemon(true);

@@ -281,6 +281,7 @@ public final class SnapshotSync {
             return;
         }
         if (result instanceof Transport.Fetched fetched) {
+            contact();
             try {
                 apply(fetched.snapshot(), true);
             } catch (RuntimeException e) {
@@ -290,7 +291,6 @@ public final class SnapshotSync {
             }
             etag = fetched.etag();
             fetchLog.success();
-            contact();
         } else if (result instanceof Transport.NotModified) {
             fetchLog.success();
             contact();
