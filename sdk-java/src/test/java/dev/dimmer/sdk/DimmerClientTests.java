@@ -182,6 +182,14 @@ class DimmerClientTests {
     }
 
     @Test
+    void stream_silentLongerThanReadTimeout_reconnects() {
+        client = fast(server).streamReadTimeout(Duration.ofMillis(200)).build();
+        client.start().join();
+        await("reconnect after silence", Duration.ofSeconds(3), () -> server.streamConnects.get() >= 2);
+        assertThat(client.getTreatment("checkout", "u").treatment()).isEqualTo("on");
+    }
+
+    @Test
     void serverStopped_keepsAnsweringFromLastSnapshot_andTurnsStale() {
         client = fast(server).staleAfterPollingIntervals(2).build();
         List<ClientState> states = new CopyOnWriteArrayList<>();
