@@ -1,0 +1,41 @@
+package dev.dimmer.server.sdkapi;
+
+import dev.dimmer.sdk.eval.EvaluationEngine;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * The server's compiled evaluation engine per environment, rebuilt only when the environment's
+ * change number moves. The server evaluates with the very engine the SDKs embed, on the very
+ * snapshot they download, so "why did key K get T" cannot disagree with what a service saw.
+ */
+@Component
+class EngineCache {
+
+    private record Compiled(long changeNumber, EvaluationEngine engine) {}
+
+    private final ConcurrentHashMap<Long, Compiled> engines = new ConcurrentHashMap<>();
+    private final ChangeFeed feed;
+    private final SnapshotAssembler assembler;
+
+    EngineCache(ChangeFeed feed, SnapshotAssembler assembler) {
+        this.feed = feed;
+        this.assembler = assembler;
+    }
+
+    EvaluationEngine current(long environmentId) {
+        long changeNumber = feed.current(environmentId);
+        Compiled cached = engines.get(environmentId);
+        if (cached != null && cached.changeNumber() >= changeNumber) {
+            return cached.engine();
+        }
+        return engines.compute(environmentId, (id, current) -> {
+                    if (current != null && current.changeNumber() >= changeNumber) {
+                        return current;
+                    }
+                    EvaluationEngine engine = EvaluationEngine.compile(assembler.assemble(id));
+                    return new Compiled(engine.changeNumber(), engine);
+                })
+                .engine();
+    }
+}
