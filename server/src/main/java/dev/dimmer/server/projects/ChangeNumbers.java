@@ -1,5 +1,6 @@
 package dev.dimmer.server.projects;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -19,9 +20,11 @@ public class ChangeNumbers {
     public static final String CHANNEL = "dimmer_changes";
 
     private final JdbcTemplate jdbc;
+    private final ApplicationEventPublisher events;
 
-    ChangeNumbers(JdbcTemplate jdbc) {
+    ChangeNumbers(JdbcTemplate jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     @Transactional(propagation = Propagation.MANDATORY)

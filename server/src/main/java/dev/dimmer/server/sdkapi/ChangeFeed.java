@@ -1,6 +1,7 @@
 package dev.dimmer.server.sdkapi;
 
 import dev.dimmer.server.projects.ChangeNumbers;
+import dev.dimmer.server.projects.EnvironmentChanged;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -19,6 +20,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Every replica's view of each environment's latest change number, fed by PostgreSQL
@@ -77,6 +80,17 @@ class ChangeFeed implements SmartLifecycle {
             latest.merge(environmentId, value, Math::max);
         }
         return value;
+    }
+
+    /**
+     * This replica's own commits are known at once, without waiting for the notification's round
+     * trip: whoever changes a flag and then reads the snapshot from the same replica sees the change.
+     */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
+    void onLocalCommit(EnvironmentChanged change) {
+        if (healthy) {
+            latest.merge(change.environmentId(), change.changeNumber(), Math::max);
+        }
     }
 
     boolean isHealthy() {
