@@ -59,6 +59,13 @@ class ProjectApiTests {
                         .get("name")
                         .asString())
                 .isEqualTo("Prod");
+
+        var archived = api.delete("/api/v1/projects/" + key + "/environments/production");
+        assertThat(archived.json().get("archived").asBoolean()).isTrue();
+        assertThat(api.get("/api/v1/projects/" + key + "/environments").json()).isEmpty();
+        assertThat(api.get("/api/v1/projects/" + key + "/environments?archived=true")
+                        .json())
+                .hasSize(1);
     }
 
     @Test

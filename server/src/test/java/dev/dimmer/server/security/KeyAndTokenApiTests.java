@@ -79,6 +79,20 @@ class KeyAndTokenApiTests {
     }
 
     @Test
+    void theFirstAdminTokenComesFromTheEnvironmentAndIsAudited() {
+        var tokens = api.get("/api/v1/tokens").json();
+        assertThat(tokens.get(0).get("name").asString()).isEqualTo("bootstrap");
+        assertThat(tokens.get(0).get("role").asString()).isEqualTo("admin");
+        assertThat(tokens.get(0).get("createdBy").asString()).isEqualTo("DIMMER_ADMIN_TOKEN");
+        assertThat(api.get("/api/v1/audit?actor=system:bootstrap")
+                        .json()
+                        .get(0)
+                        .get("entityType")
+                        .asString())
+                .isEqualTo("admin-token");
+    }
+
+    @Test
     void rejectsBadTokenRequests() {
         var bad = api.post("/api/v1/tokens", Map.of("name", "", "role", "god", "projects", List.of("nope")));
         assertThat(bad.status()).isEqualTo(400);
@@ -125,6 +139,11 @@ class KeyAndTokenApiTests {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(signIn.statusCode()).isEqualTo(200);
+        var whoAmI = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/session")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(whoAmI.body()).contains("\"actor\":\"user:" + username + "\"", "\"role\":\"viewer\"");
+        assertThat(api.get("/api/v1/users").text()).contains(username).doesNotContain("password");
         var read = http.send(
                 HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/projects/" + project))
                         .build(),
