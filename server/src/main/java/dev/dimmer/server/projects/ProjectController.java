@@ -1,16 +1,14 @@
 package dev.dimmer.server.projects;
 
-import dev.dimmer.server.audit.AuditLog;
-import dev.dimmer.server.audit.AuditTarget;
+import dev.dimmer.server.projects.ProjectService.CreateEnvironment;
+import dev.dimmer.server.projects.ProjectService.CreateProject;
+import dev.dimmer.server.projects.ProjectService.EnvironmentView;
+import dev.dimmer.server.projects.ProjectService.ProjectView;
+import dev.dimmer.server.projects.ProjectService.UpdateEnvironment;
+import dev.dimmer.server.projects.ProjectService.UpdateProject;
 import dev.dimmer.server.security.Actor;
-import dev.dimmer.server.system.ApiException;
-import dev.dimmer.server.system.Violations;
-import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -27,173 +25,70 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/projects")
 class ProjectController {
 
-    private final ProjectRepository projects;
-    private final EnvironmentRepository environments;
-    private final Lookup lookup;
-    private final AuditLog audit;
-    private final ApplicationEventPublisher events;
+    private final ProjectService projects;
 
-    ProjectController(
-            ProjectRepository projects,
-            EnvironmentRepository environments,
-            Lookup lookup,
-            AuditLog audit,
-            ApplicationEventPublisher events) {
+    ProjectController(ProjectService projects) {
         this.projects = projects;
-        this.environments = environments;
-        this.lookup = lookup;
-        this.audit = audit;
-        this.events = events;
-    }
-
-    record CreateProject(String key, String name, String description) {}
-
-    record UpdateProject(String name, String description, Boolean archived) {}
-
-    record ProjectView(
-            String key, String name, String description, boolean archived, Instant createdAt, Instant updatedAt) {
-
-        static ProjectView of(Project p) {
-            return new ProjectView(
-                    p.getKey(), p.getName(), p.getDescription(), p.isArchived(), p.getCreatedAt(), p.getUpdatedAt());
-        }
-    }
-
-    record CreateEnvironment(String key, String name) {}
-
-    record UpdateEnvironment(String name, Boolean archived) {}
-
-    record EnvironmentView(String key, String name, long changeNumber, boolean archived, Instant createdAt) {
-
-        static EnvironmentView of(Environment e) {
-            return new EnvironmentView(e.getKey(), e.getName(), e.getChangeNumber(), e.isArchived(), e.getCreatedAt());
-        }
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    @Transactional
     ProjectView create(Actor actor, @RequestBody CreateProject request) {
-        actor.requireAdmin();
-        Violations violations = new Violations();
-        violations.requireKey("/key", request.key());
-        violations.maxLength("/name", request.name(), 200);
-        violations.maxLength("/description", request.description(), 2000);
-        violations.throwIfAny();
-        if (projects.existsByKey(request.key())) {
-            throw ApiException.conflict("project '" + request.key() + "' already exists");
-        }
-        String name = request.name() == null || request.name().isBlank() ? request.key() : request.name();
-        ProjectView view = ProjectView.of(projects.save(new Project(request.key(), name, request.description())));
-        audit.record(actor, "create", AuditTarget.project(view.key()), null, view);
-        return view;
+        return projects.create(actor, request);
     }
 
     /** All projects, optionally those whose key or name contains {@code q}; archived ones on request. */
     @GetMapping
-    @Transactional(readOnly = true)
     List<ProjectView> list(
             @RequestParam(required = false) String q, @RequestParam(defaultValue = "false") boolean archived) {
-        String needle = q == null ? null : q.toLowerCase(Locale.ROOT);
-        return projects.findAllByOrderByKeyAsc().stream()
-                .filter(p -> archived || !p.isArchived())
-                .filter(p -> needle == null
-                        || p.getKey().contains(needle)
-                        || p.getName().toLowerCase(Locale.ROOT).contains(needle))
-                .map(ProjectView::of)
-                .toList();
+        return projects.list(q, archived);
     }
 
     @GetMapping("/{project}")
-    @Transactional(readOnly = true)
     ProjectView get(@PathVariable String project) {
-        return ProjectView.of(lookup.project(project));
+        return projects.get(project);
     }
 
     @PatchMapping("/{project}")
-    @Transactional
     ProjectView update(Actor actor, @PathVariable String project, @RequestBody UpdateProject request) {
-        Project entity = lookup.project(project);
-        actor.requireAdmin();
-        Violations violations = new Violations();
-        if (request.name() != null) violations.requireText("/name", request.name(), 200);
-        violations.maxLength("/description", request.description(), 2000);
-        violations.throwIfAny();
-        ProjectView before = ProjectView.of(entity);
-        entity.update(request.name(), request.description(), request.archived());
-        ProjectView after = ProjectView.of(projects.save(entity));
-        audit.record(actor, "update", AuditTarget.project(project), before, after);
-        return after;
+        return projects.update(actor, project, request);
     }
 
     /** Archives: the project and its history stay, it leaves the default lists. */
     @DeleteMapping("/{project}")
-    @Transactional
     ProjectView archive(Actor actor, @PathVariable String project) {
-        return update(actor, project, new UpdateProject(null, null, true));
+        return projects.archive(actor, project);
     }
 
     @PostMapping("/{project}/environments")
     @ResponseStatus(HttpStatus.CREATED)
-    @Transactional
     EnvironmentView createEnvironment(
             Actor actor, @PathVariable String project, @RequestBody CreateEnvironment request) {
-        Project owner = lookup.project(project);
-        actor.requireAdmin();
-        Violations violations = new Violations();
-        violations.requireKey("/key", request.key());
-        violations.maxLength("/name", request.name(), 200);
-        violations.throwIfAny();
-        if (environments.findByProjectIdAndKey(owner.getId(), request.key()).isPresent()) {
-            throw ApiException.conflict("environment '" + request.key() + "' already exists in '" + project + "'");
-        }
-        String name = request.name() == null || request.name().isBlank() ? request.key() : request.name();
-        Environment environment = environments.save(new Environment(owner.getId(), request.key(), name));
-        events.publishEvent(new EnvironmentCreated(owner.getId(), environment.getId()));
-        EnvironmentView view = EnvironmentView.of(environment);
-        audit.record(actor, "create", AuditTarget.environment(project, environment.getKey()), null, view);
-        return view;
+        return projects.createEnvironment(actor, project, request);
     }
 
     @GetMapping("/{project}/environments")
-    @Transactional(readOnly = true)
     List<EnvironmentView> listEnvironments(
             @PathVariable String project, @RequestParam(defaultValue = "false") boolean archived) {
-        Project owner = lookup.project(project);
-        return environments.findByProjectIdOrderByIdAsc(owner.getId()).stream()
-                .filter(e -> archived || !e.isArchived())
-                .map(EnvironmentView::of)
-                .toList();
+        return projects.listEnvironments(project, archived);
     }
 
     @GetMapping("/{project}/environments/{environment}")
-    @Transactional(readOnly = true)
     EnvironmentView getEnvironment(@PathVariable String project, @PathVariable String environment) {
-        return EnvironmentView.of(lookup.environment(project, environment));
+        return projects.getEnvironment(project, environment);
     }
 
     @PatchMapping("/{project}/environments/{environment}")
-    @Transactional
     EnvironmentView updateEnvironment(
             Actor actor,
             @PathVariable String project,
             @PathVariable String environment,
             @RequestBody UpdateEnvironment request) {
-        Environment entity = lookup.environment(project, environment);
-        actor.requireAdmin();
-        Violations violations = new Violations();
-        if (request.name() != null) violations.requireText("/name", request.name(), 200);
-        violations.throwIfAny();
-        EnvironmentView before = EnvironmentView.of(entity);
-        entity.update(request.name(), request.archived());
-        EnvironmentView after = EnvironmentView.of(environments.save(entity));
-        audit.record(actor, "update", AuditTarget.environment(project, environment), before, after);
-        return after;
+        return projects.updateEnvironment(actor, project, environment, request);
     }
 
     @DeleteMapping("/{project}/environments/{environment}")
-    @Transactional
     EnvironmentView archiveEnvironment(Actor actor, @PathVariable String project, @PathVariable String environment) {
-        return updateEnvironment(actor, project, environment, new UpdateEnvironment(null, true));
+        return projects.archiveEnvironment(actor, project, environment);
     }
 }
