@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The server goes away: the SDK keeps serving its last snapshot, or a bootstrap file. */
 class ServerOutageTests {
 
-    static final List<String> KEYS = List.of("user-1", "user-2", "user-3", "user-40", "user-500", "user-6000");
+    /** A dogfooder (user-1) and 59 others, who split 50/50: both treatments occur. */
+    static final List<String> KEYS =
+            IntStream.rangeClosed(1, 60).mapToObj(i -> "user-" + i).toList();
 
     @TempDir
     Path directory;
