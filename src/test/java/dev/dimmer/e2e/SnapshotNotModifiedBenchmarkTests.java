@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 @Tag("benchmark")
 class SnapshotNotModifiedBenchmarkTests {
 
-    static final int CONNECTIONS = Integer.getInteger("e2e.bench.connections", 4);
+    static final int CONNECTIONS = Integer.getInteger("e2e.bench.connections", 8);
     static final int LOAD_THREADS = 2;
     static final int ROUNDS = Integer.getInteger("e2e.bench.rounds", 2);
     static final long WARMUP_SECONDS = Long.getLong("e2e.bench.warmupSeconds", 5);
