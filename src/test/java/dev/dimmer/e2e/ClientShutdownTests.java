@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,9 +45,6 @@ class ClientShutdownTests {
     }
 
     @Test
-    @Disabled("bug: close() leaves the SSE connection open on JDK 17 (SnapshotSync.StreamConnection.cancel"
-            + " only cancels the body subscription; the JDK keeps draining the endless body), so the"
-            + " HttpClient selector thread lives until the server ends the stream (see the e2e report)")
     void closeReturnsTheThreadCountToItsBaseline_withAStreamOpen() throws Exception {
         assertBackToBaselineAfterClose(true);
     }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,8 +30,7 @@ class ServerOutageTests {
     @Test
     void sdkKeepsAnsweringFromItsLastSnapshotWhenTheServerStops_andABootstrapFileMakesANewSdkReady() throws Exception {
         // A replica of its own (on the shared database) so that stopping it affects no other test.
-        // Immediate shutdown works around the bug pinned by stoppingAReplicaWithAnOpenStreamIsPrompt.
-        DimmerServer server = DimmerServer.start(SharedServers.database(), "--server.shutdown=immediate");
+        DimmerServer server = DimmerServer.start(SharedServers.database());
         Scenario scenario;
         String snapshotJson;
         List<EvaluationResult> expected = new ArrayList<>();
@@ -106,8 +104,6 @@ class ServerOutageTests {
     }
 
     @Test
-    @Disabled("bug: graceful shutdown waits 30 s for open SDK streams; StreamHub completes them only in"
-            + " @PreDestroy, after the web server's graceful-shutdown phase (see the e2e report)")
     void stoppingAReplicaWithAnOpenStreamIsPrompt() throws Exception {
         DimmerServer server = DimmerServer.start(SharedServers.database()); // default: server.shutdown=graceful
         Scenario scenario;

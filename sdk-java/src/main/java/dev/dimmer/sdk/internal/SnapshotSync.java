@@ -5,7 +5,11 @@ import dev.dimmer.sdk.ConfigurationChange;
 import dev.dimmer.sdk.DimmerNotReadyException;
 import dev.dimmer.sdk.eval.EvaluationEngine;
 import dev.dimmer.sdk.snapshot.Snapshot;
-import java.net.http.HttpResponse;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -16,10 +20,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -59,6 +63,7 @@ public final class SnapshotSync {
     private final Counters counters;
     private final EpisodeLog fetchLog;
     private final EpisodeLog streamLog;
+    private final ThreadFactory streamThreads = new DaemonThreadFactory("stream");
 
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final List<Consumer<ConfigurationChange>> changeListeners = new CopyOnWriteArrayList<>();
@@ -384,12 +389,7 @@ public final class SnapshotSync {
         }
         StreamConnection c = new StreamConnection();
         stream = c;
-        try {
-            c.future = transport.openStream(c::onHeaders);
-            c.future.whenComplete((response, error) -> c.ended(error));
-        } catch (RuntimeException e) {
-            c.ended(e);
-        }
+        streamThreads.newThread(c::run).start();
     }
 
     private void dropStream(StreamConnection c, boolean stable) {
@@ -418,11 +418,10 @@ public final class SnapshotSync {
         }
     }
 
-    /** One {@code GET /stream} connection; reads lines as they arrive. */
-    private final class StreamConnection implements Flow.Subscriber<String> {
+    /** One {@code GET /stream} connection, read line by line on its own thread until it ends or is cancelled. */
+    private final class StreamConnection {
 
-        volatile CompletableFuture<HttpResponse<Void>> future;
-        volatile Flow.Subscription subscription;
+        private volatile HttpURLConnection connection;
         volatile boolean cancelled;
         volatile long lastLineNanos = System.nanoTime();
         volatile int status;
@@ -430,32 +429,46 @@ public final class SnapshotSync {
         String event;
         StringBuilder data = new StringBuilder();
 
-        HttpResponse.BodySubscriber<Void> onHeaders(HttpResponse.ResponseInfo info) {
-            status = info.statusCode();
-            if (status != 200 || cancelled) {
-                return HttpResponse.BodySubscribers.replacing(null);
+        void run() {
+            Throwable error = null;
+            try {
+                HttpURLConnection c = transport.openStream(Duration.ofNanos(streamReadTimeoutNanos));
+                connection = c;
+                if (cancelled) {
+                    return;
+                }
+                status = c.getResponseCode();
+                if (status == 200 && !cancelled) {
+                    opened();
+                    try (BufferedReader reader =
+                            new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while (!cancelled && (line = reader.readLine()) != null) {
+                            onNext(line);
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                error = e;
+            } finally {
+                HttpURLConnection c = connection;
+                if (c != null) {
+                    c.disconnect();
+                }
             }
+            ended(error);
+        }
+
+        private void opened() {
             openedNanos = System.nanoTime();
             lastLineNanos = openedNanos;
             streamConnected = stream == this;
             streamLog.success();
             fetch(); // catch up on anything missed while disconnected
-            return HttpResponse.BodySubscribers.fromLineSubscriber(this);
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (cancelled) {
-                s.cancel();
-            } else {
-                s.request(Long.MAX_VALUE);
-            }
         }
 
         /** SSE: a blank line dispatches; ':' starts a comment (heartbeat); else "field: value". */
-        @Override
-        public void onNext(String line) {
+        void onNext(String line) {
             lastLineNanos = System.nanoTime();
             if (cancelled) {
                 return;
@@ -500,21 +513,12 @@ public final class SnapshotSync {
             }
         }
 
-        @Override
-        public void onError(Throwable throwable) {}
-
-        @Override
-        public void onComplete() {}
-
+        /** Closes the socket, which also ends the blocked read on the stream's thread. */
         void cancel() {
             cancelled = true;
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-            CompletableFuture<HttpResponse<Void>> f = future;
-            if (f != null) {
-                f.cancel(true);
+            HttpURLConnection c = connection;
+            if (c != null) {
+                c.disconnect();
             }
         }
 

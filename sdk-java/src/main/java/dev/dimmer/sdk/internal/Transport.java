@@ -5,6 +5,7 @@ import dev.dimmer.sdk.snapshot.Snapshot;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -201,12 +202,27 @@ public final class Transport {
     }
 
     /** Opens {@code GET /stream}; the handler decides per status whether to read lines. */
-    public CompletableFuture<HttpResponse<Void>> openStream(HttpResponse.BodyHandler<Void> handler) {
-        HttpRequest req = request("/stream")
-                .header("Accept", "text/event-stream")
-                .header("Cache-Control", "no-cache")
-                .GET()
-                .build();
-        return http().sendAsync(req, handler);
+    /**
+     * Opens {@code GET /stream} with a blocking {@link HttpURLConnection}, not the HttpClient: on
+     * Java 17 cancelling a streaming HttpClient body neither closes its connection nor lets its
+     * selector thread end, so {@code close()} could not keep its promise. {@code disconnect()} on
+     * this connection closes the socket at once, which also wakes the thread reading it.
+     */
+    public HttpURLConnection openStream(Duration readTimeout) throws IOException {
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("transport closed");
+            }
+        }
+        HttpURLConnection connection =
+                (HttpURLConnection) uri("/stream").toURL().openConnection();
+        connection.setRequestProperty("Authorization", authorization);
+        connection.setRequestProperty("User-Agent", userAgent);
+        connection.setRequestProperty("Accept", "text/event-stream");
+        connection.setRequestProperty("Cache-Control", "no-cache");
+        connection.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+        connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+        connection.setUseCaches(false);
+        return connection;
     }
 }

@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -27,6 +29,7 @@ class StreamHub {
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(daemon("dimmer-sse-heartbeat"));
     private final long streamTimeoutMillis;
+    private volatile boolean closing;
 
     StreamHub(
             ChangeFeed feed,
@@ -40,6 +43,10 @@ class StreamHub {
     /** A new stream, told the current change number at once so a reconnecting SDK catches up. */
     SseEmitter open(long environmentId, long currentChangeNumber) {
         SseEmitter emitter = new SseEmitter(streamTimeoutMillis);
+        if (closing) {
+            emitter.complete();
+            return emitter;
+        }
         Set<SseEmitter> environmentStreams =
                 streams.computeIfAbsent(environmentId, id -> ConcurrentHashMap.newKeySet());
         environmentStreams.add(emitter);
@@ -84,11 +91,22 @@ class StreamHub {
         }
     }
 
+    /**
+     * Ends every stream as soon as shutdown begins. Streams never finish on their own, so if they
+     * were left to graceful shutdown it would wait out its whole timeout; SDKs simply reconnect to
+     * another replica.
+     */
+    @EventListener(ContextClosedEvent.class)
+    void endStreams() {
+        closing = true;
+        streams.values().forEach(set -> set.forEach(SseEmitter::complete));
+    }
+
     @PreDestroy
     void close() {
+        endStreams();
         heartbeats.shutdownNow();
         senders.shutdownNow();
-        streams.values().forEach(set -> set.forEach(SseEmitter::complete));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
