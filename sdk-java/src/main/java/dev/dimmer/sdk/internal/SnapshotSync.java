@@ -5,11 +5,7 @@ import dev.dimmer.sdk.ConfigurationChange;
 import dev.dimmer.sdk.DimmerNotReadyException;
 import dev.dimmer.sdk.eval.EvaluationEngine;
 import dev.dimmer.sdk.snapshot.Snapshot;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -421,7 +417,7 @@ public final class SnapshotSync {
     /** One {@code GET /stream} connection, read line by line on its own thread until it ends or is cancelled. */
     private final class StreamConnection {
 
-        private volatile HttpURLConnection connection;
+        private volatile EventStreamConnection connection;
         volatile boolean cancelled;
         volatile long lastLineNanos = System.nanoTime();
         volatile int status;
@@ -432,28 +428,26 @@ public final class SnapshotSync {
         void run() {
             Throwable error = null;
             try {
-                HttpURLConnection c = transport.openStream(Duration.ofNanos(streamReadTimeoutNanos));
+                EventStreamConnection c = transport.openStream(Duration.ofNanos(streamReadTimeoutNanos));
                 connection = c;
                 if (cancelled) {
+                    c.close();
                     return;
                 }
-                status = c.getResponseCode();
-                if (status == 200 && !cancelled) {
+                status = c.status();
+                if (status == 200) {
                     opened();
-                    try (BufferedReader reader =
-                            new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
-                        String line;
-                        while (!cancelled && (line = reader.readLine()) != null) {
-                            onNext(line);
-                        }
+                    String line;
+                    while (!cancelled && (line = c.readLine()) != null) {
+                        onNext(line);
                     }
                 }
             } catch (IOException | RuntimeException e) {
                 error = e;
             } finally {
-                HttpURLConnection c = connection;
+                EventStreamConnection c = connection;
                 if (c != null) {
-                    c.disconnect();
+                    c.close();
                 }
             }
             ended(error);
@@ -516,9 +510,9 @@ public final class SnapshotSync {
         /** Closes the socket, which also ends the blocked read on the stream's thread. */
         void cancel() {
             cancelled = true;
-            HttpURLConnection c = connection;
+            EventStreamConnection c = connection;
             if (c != null) {
-                c.disconnect();
+                c.close();
             }
         }
 

@@ -5,7 +5,6 @@ import dev.dimmer.sdk.snapshot.Snapshot;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -203,26 +202,21 @@ public final class Transport {
 
     /** Opens {@code GET /stream}; the handler decides per status whether to read lines. */
     /**
-     * Opens {@code GET /stream} with a blocking {@link HttpURLConnection}, not the HttpClient: on
-     * Java 17 cancelling a streaming HttpClient body neither closes its connection nor lets its
-     * selector thread end, so {@code close()} could not keep its promise. {@code disconnect()} on
-     * this connection closes the socket at once, which also wakes the thread reading it.
+     * Opens {@code GET /stream} on a connection of its own ({@link EventStreamConnection}), whose
+     * {@code close()} really closes it on Java 17, so the client's {@code close()} leaves nothing
+     * open behind it.
      */
-    public HttpURLConnection openStream(Duration readTimeout) throws IOException {
+    EventStreamConnection openStream(Duration readTimeout) throws IOException {
         synchronized (this) {
             if (closed) {
                 throw new IOException("transport closed");
             }
         }
-        HttpURLConnection connection =
-                (HttpURLConnection) uri("/stream").toURL().openConnection();
-        connection.setRequestProperty("Authorization", authorization);
-        connection.setRequestProperty("User-Agent", userAgent);
-        connection.setRequestProperty("Accept", "text/event-stream");
-        connection.setRequestProperty("Cache-Control", "no-cache");
-        connection.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
-        connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
-        connection.setUseCaches(false);
-        return connection;
+        return EventStreamConnection.open(
+                uri("/stream"),
+                authorization,
+                userAgent,
+                (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()),
+                (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
     }
 }
