@@ -20,6 +20,7 @@ import org.springframework.http.HttpStatus;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -265,7 +266,9 @@ final class BatchReader {
                 }
                 case "properties" -> {
                     if (t == JsonToken.START_OBJECT) {
-                        JsonNode tree = json.readTree(p);
+                        JsonNode tree = json.readerFor(JsonNode.class)
+                                .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                                .readValue(p);
                         String serialized = json.writeValueAsString(tree);
                         if (serialized.length() > MAX_PROPERTIES_BYTES
                                 || serialized.getBytes(StandardCharsets.UTF_8).length > MAX_PROPERTIES_BYTES) {
