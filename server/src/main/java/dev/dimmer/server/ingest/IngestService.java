@@ -164,7 +164,8 @@ class IngestService {
             } else {
                 out.append(i.changeNumber().longValue());
             }
-            out.append('\t').append(i.time()).append('\n');
+            Instants.appendTimestamp(out.append('\t'), i.time());
+            out.append('\n');
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -187,7 +188,8 @@ class IngestService {
             } else {
                 escape(out, e.properties());
             }
-            out.append('\t').append(e.time()).append('\n');
+            Instants.appendTimestamp(out.append('\t'), e.time());
+            out.append('\n');
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
