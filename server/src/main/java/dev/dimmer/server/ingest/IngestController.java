@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -79,6 +80,7 @@ class IngestController {
                 body = new Limited(new GZIPInputStream(body, 8192), properties.maxBytes());
             }
             Batch batch;
+            long started = System.nanoTime();
             try {
                 batch = new BatchReader(
                                 json,
@@ -92,7 +94,11 @@ class IngestController {
                 count(kind, "refused");
                 throw e;
             }
+            long parsed = System.nanoTime();
             Result result = ingest.store(caller.environmentId(), kind, batch);
+            meters.timer("dimmer.ingest.read", "kind", kind.wireName).record(parsed - started, TimeUnit.NANOSECONDS);
+            meters.timer("dimmer.ingest.write", "kind", kind.wireName)
+                    .record(System.nanoTime() - parsed, TimeUnit.NANOSECONDS);
             count(kind, result.duplicate() ? "duplicate" : "stored");
             meters.counter("dimmer.ingest.items", "kind", kind.wireName, "outcome", "accepted")
                     .increment(result.duplicate() ? 0 : result.accepted());

@@ -43,10 +43,10 @@ class IngestService {
     /** How often one SDK instance's {@code last_seen} is written at most. */
     private static final long SDK_TOUCH_INTERVAL_MILLIS = 60_000;
 
-    private static final String COPY_IMPRESSIONS =
-            "COPY impressions (environment_id, flag, key, treatment, label, change_number, time) FROM STDIN";
-    private static final String COPY_EVENTS =
-            "COPY events (environment_id, key, type, value, properties, time) FROM STDIN";
+    static final String COPY_IMPRESSIONS = "COPY impressions (environment_id, flag, key, treatment, label,"
+            + " change_number, time) FROM STDIN (FORMAT binary)";
+    static final String COPY_EVENTS =
+            "COPY events (environment_id, key, type, value, properties, time) FROM STDIN (FORMAT binary)";
     private static final String UPSERT_EXPOSURES = """
             INSERT INTO exposures AS x (environment_id, flag, key, treatment, first_seen, first_label)
             SELECT ?, u.f, u.k, u.t, u.s::timestamptz, u.l
@@ -96,10 +96,10 @@ class IngestService {
                     return new Result(batch.batchId(), true, earlier, batch.rejected());
                 }
                 if (kind == BatchKind.IMPRESSIONS && !batch.impressions().isEmpty()) {
-                    copy(c, COPY_IMPRESSIONS, impressionRows(environmentId, batch.impressions()));
+                    copy(c, COPY_IMPRESSIONS, CopyBinary.impressions(environmentId, batch.impressions()));
                     upsertExposures(c, environmentId, batch.impressions());
                 } else if (kind == BatchKind.EVENTS && !batch.events().isEmpty()) {
-                    copy(c, COPY_EVENTS, eventRows(environmentId, batch.events()));
+                    copy(c, COPY_EVENTS, CopyBinary.events(environmentId, batch.events()));
                 }
                 c.commit();
                 return new Result(batch.batchId(), false, batch.accepted(), batch.rejected());
