@@ -318,6 +318,27 @@ class IngestApiTests {
     }
 
     @Test
+    void acceptsAGzippedBody() throws Exception {
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(tools.jackson.databind.json.JsonMapper.builder()
+                    .build()
+                    .writeValueAsBytes(events("gz", List.of(event("k", "t", 1, now), event("k2", "t", 2, now)))));
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/sdk/v1/events"))
+                                .header("Authorization", "Bearer " + sdkToken())
+                                .header("Content-Type", "application/json")
+                                .header("Content-Encoding", "gzip")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(eventCount()).isEqualTo(2);
+    }
+
+    @Test
     void recordsSdkInstances() {
         expect(sdk.post("/api/sdk/v1/events", events("sdk-1", List.of(event("k", "t", 1, now)))), 202);
         Map<String, Object> row = jdbc.queryForMap(
