@@ -58,6 +58,8 @@ class IngestionBenchmark {
     static final int BATCHES = Integer.getInteger("dimmer.benchmark.batches", 900);
     static final int CLIENTS = Integer.getInteger("dimmer.benchmark.clients", 4);
     static final int ROUNDS = 3;
+    /** Batches sent before measuring, so that the server runs JIT-compiled code as it would in production. */
+    static final int WARMUP = Integer.getInteger("dimmer.benchmark.warmup", 300);
 
     @LocalServerPort
     int port;
@@ -85,7 +87,7 @@ class IngestionBenchmark {
         SplittableRandom random = new SplittableRandom(42);
         List<List<Event>> batches = new ArrayList<>();
         List<byte[]> bodies = new ArrayList<>();
-        for (int b = 0; b < BATCHES + 20; b++) {
+        for (int b = 0; b < BATCHES + WARMUP; b++) {
             List<Event> events = new ArrayList<>(BATCH);
             StringBuilder json = new StringBuilder(BATCH * 110)
                     .append("{\"batchId\":\"")
@@ -113,16 +115,16 @@ class IngestionBenchmark {
             bodies.add(json.append("]}").toString().getBytes(StandardCharsets.UTF_8));
         }
 
-        // warm-up: JIT of parser, writer and client
+        // warm-up: JIT of server, parser, writer and client
         try (RawHttp http = new RawHttp(port, sdkKey)) {
-            for (int b = 0; b < 20; b++) {
+            for (int b = 0; b < WARMUP; b++) {
                 assertThat(http.post(bodies.get(b))).isEqualTo(202);
             }
         }
-        List<byte[]> measured = bodies.subList(20, bodies.size());
+        List<byte[]> measured = bodies.subList(WARMUP, bodies.size());
         List<byte[]> binary = new ArrayList<>();
         List<byte[]> text = new ArrayList<>();
-        for (List<Event> events : batches.subList(20, batches.size())) {
+        for (List<Event> events : batches.subList(WARMUP, batches.size())) {
             binary.add(CopyBinary.events(environmentId, events));
             text.add(IngestService.eventRows(environmentId, events));
         }
@@ -135,7 +137,7 @@ class IngestionBenchmark {
         double[] textSeconds = new double[1];
         double[] storeSeconds = new double[1];
         List<BatchReader.Batch> parsed = new ArrayList<>();
-        for (List<Event> events : batches.subList(20, batches.size())) {
+        for (List<Event> events : batches.subList(WARMUP, batches.size())) {
             parsed.add(new BatchReader.Batch(UUID.randomUUID().toString(), null, List.of(), events, List.of(), BATCH));
         }
         List<byte[]> indexes = new ArrayList<>();
