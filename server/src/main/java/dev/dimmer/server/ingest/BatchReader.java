@@ -168,6 +168,10 @@ final class BatchReader {
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
+            if (!field.equals("name") && !field.equals("version") && !field.equals("instanceId")) {
+                p.skipChildren(); // unknown members are ignored
+                continue;
+            }
             if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
                 throw malformed("/sdk/" + field, "must be a string");
             }

@@ -199,6 +199,7 @@ class IngestApiTests {
                 new Case("{\"batchId\": \"x\"}", "/events"),
                 new Case("{\"batchId\": \"x\", \"events\": {}}", "/events"),
                 new Case("{\"batchId\": \"x\", \"events\": [], \"sdk\": \"java\"}", "/sdk"),
+                new Case("{\"batchId\": \"x\", \"events\": [], \"sdk\": {\"name\": 5}}", "/sdk/name"),
                 new Case("{\"batchId\": \"x\", \"events\": []} {}", ""));
         for (Case c : cases) {
             Api.Response response = sdk.post("/api/sdk/v1/events", c.body());
@@ -340,7 +341,21 @@ class IngestApiTests {
 
     @Test
     void recordsSdkInstances() {
-        expect(sdk.post("/api/sdk/v1/events", events("sdk-1", List.of(event("k", "t", 1, now)))), 202);
+        expect(
+                sdk.post(
+                        "/api/sdk/v1/events",
+                        Map.of(
+                                "batchId",
+                                "sdk-1",
+                                "sdk",
+                                Map.of(
+                                        "name", "dimmer-java",
+                                        "version", "0.1.0",
+                                        "instanceId", "instance-1",
+                                        "runtime", Map.of("java", "17")),
+                                "events",
+                                List.of(event("k", "t", 1, now)))),
+                202);
         Map<String, Object> row = jdbc.queryForMap(
                 "SELECT name, version, instance_id FROM sdk_instances WHERE environment_id = ?", environmentId);
         assertThat(row).containsEntry("name", "dimmer-java").containsEntry("instance_id", "instance-1");
