@@ -150,6 +150,10 @@ class IngestService {
         }
     }
 
+    /**
+     * Rows in COPY text format, as psql sends them. The server writes binary ({@link CopyBinary}); the text form is
+     * kept for the benchmark's raw-COPY baseline (IngestionBenchmark) and for debugging.
+     */
     static byte[] impressionRows(long environmentId, List<Impression> impressions) {
         StringBuilder out = new StringBuilder(impressions.size() * 96);
         String env = Long.toString(environmentId);
