@@ -1,5 +1,6 @@
 package dev.dimmer.server.exposure;
 
+import dev.dimmer.sdk.eval.EvaluationResult;
 import dev.dimmer.sdk.snapshot.Rule;
 import dev.dimmer.sdk.snapshot.Serve;
 import dev.dimmer.sdk.snapshot.Split;
@@ -17,6 +18,7 @@ import dev.dimmer.server.flags.FlagService;
 import dev.dimmer.server.flags.FlagTreatments;
 import dev.dimmer.server.projects.Environment;
 import dev.dimmer.server.projects.Lookup;
+import dev.dimmer.server.sdkapi.EngineCache;
 import dev.dimmer.server.system.ApiException;
 import dev.dimmer.server.targeting.ConfigurationJson;
 import dev.dimmer.server.targeting.FlagConfiguration;
@@ -65,6 +67,8 @@ class ExposureService {
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
+    private final EngineCache engines;
+
     ExposureService(
             Lookup lookup,
             FlagService flags,
@@ -72,7 +76,9 @@ class ExposureService {
             FlagConfigurationRepository configurations,
             ConfigurationJson configurationJson,
             JdbcTemplate jdbc,
+            EngineCache engines,
             Clock clock) {
+        this.engines = engines;
         this.lookup = lookup;
         this.flags = flags;
         this.treatments = treatments;
@@ -300,9 +306,10 @@ class ExposureService {
                     utc(exposures.get(0).firstSeen()),
                     limit == null ? DEFAULT_KEY_IMPRESSIONS : limit);
         }
-        // TODO current evaluation ("why did K get T" per DESIGN.md §5): call dev.dimmer.sdk.eval.EvaluationEngine once
-        // it exists in this tree; it is being written elsewhere and is not faked here.
-        return new KeyExposure(flagKey, environmentKey, key, exposures, impressions, exposures.size() > 1);
+        // "Why did K get T": what the flag serves this key now, by the engine the SDKs run. Attributes are not
+        // stored with impressions, so this is the answer for the key alone; POST …/evaluate takes attributes.
+        EvaluationResult current = engines.current(env).evaluate(flagKey, key, Map.of(), null);
+        return new KeyExposure(flagKey, environmentKey, key, exposures, impressions, exposures.size() > 1, current);
     }
 
     private static OffsetDateTime utc(Instant instant) {

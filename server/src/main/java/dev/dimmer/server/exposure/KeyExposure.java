@@ -1,5 +1,6 @@
 package dev.dimmer.server.exposure;
 
+import dev.dimmer.sdk.eval.EvaluationResult;
 import java.time.Instant;
 import java.util.List;
 
@@ -16,7 +17,8 @@ record KeyExposure(
         String key,
         List<FirstExposure> exposures,
         List<Impression> impressions,
-        boolean multipleTreatments) {
+        boolean multipleTreatments,
+        EvaluationResult currentEvaluation) {
 
     record FirstExposure(String treatment, Instant firstSeen, String label) {}
 

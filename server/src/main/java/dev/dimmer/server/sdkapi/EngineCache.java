@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
  * snapshot they download, so "why did key K get T" cannot disagree with what a service saw.
  */
 @Component
-class EngineCache {
+public class EngineCache {
 
     private record Compiled(long changeNumber, EvaluationEngine engine) {}
 
@@ -23,7 +23,7 @@ class EngineCache {
         this.assembler = assembler;
     }
 
-    EvaluationEngine current(long environmentId) {
+    public EvaluationEngine current(long environmentId) {
         long changeNumber = feed.current(environmentId);
         Compiled cached = engines.get(environmentId);
         if (cached != null && cached.changeNumber() >= changeNumber) {

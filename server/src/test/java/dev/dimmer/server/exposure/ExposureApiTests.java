@@ -264,4 +264,21 @@ class ExposureApiTests {
         assertThat(unknown.get("exposures")).isEmpty();
         assertThat(unknown.get("impressions")).isEmpty();
     }
+
+    @Test
+    void showsWhatTheFlagServesTheKeyNowNextToItsImpressions() {
+        sendKnownPopulation();
+        JsonNode disabled =
+                expect(admin.get(exposurePath() + "/keys/on-7"), 200).json().get("currentEvaluation");
+        assertThat(disabled.get("treatment").asString()).isEqualTo("off");
+        assertThat(disabled.get("label").asString()).isEqualTo("flag off");
+        assertThat(disabled.get("reason").asString()).isEqualTo("DISABLED");
+
+        splitFiftyFifty();
+        JsonNode split =
+                expect(admin.get(exposurePath() + "/keys/on-7"), 200).json().get("currentEvaluation");
+        assertThat(split.get("label").asString()).isEqualTo("default rule");
+        assertThat(split.get("reason").asString()).isEqualTo("SPLIT");
+        assertThat(split.get("treatment").asString()).isIn("on", "off");
+    }
 }
