@@ -1,0 +1,310 @@
+package dev.dimmer.server.ingest;
+
+import dev.dimmer.server.ingest.BatchReader.Batch;
+import dev.dimmer.server.ingest.Items.Event;
+import dev.dimmer.server.ingest.Items.Impression;
+import dev.dimmer.server.ingest.Items.Sdk;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Writes one batch in one transaction: the batch id row first ({@code ON CONFLICT DO NOTHING}: if it already
+ * existed the batch is a duplicate and nothing else is written), then the items with COPY, then (impressions) the
+ * first-exposure upsert; then commit. The caller answers 202 only after this returns, so an acknowledged batch is
+ * durable, and a crash before the commit leaves no trace of it, so the SDK's retry stores it exactly once.
+ *
+ * <p>Plain JDBC rather than JPA: COPY is pgjdbc's, and a batch is a few statements, not entities.
+ */
+@Service
+class IngestService {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+
+    /** How often one SDK instance's {@code last_seen} is written at most. */
+    private static final long SDK_TOUCH_INTERVAL_MILLIS = 60_000;
+
+    private static final String COPY_IMPRESSIONS =
+            "COPY impressions (environment_id, flag, key, treatment, label, change_number, time) FROM STDIN";
+    private static final String COPY_EVENTS =
+            "COPY events (environment_id, key, type, value, properties, time) FROM STDIN";
+    private static final String UPSERT_EXPOSURES = """
+            INSERT INTO exposures AS x (environment_id, flag, key, treatment, first_seen, first_label)
+            SELECT ?, u.f, u.k, u.t, u.s::timestamptz, u.l
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS u(f, k, t, s, l)
+            ON CONFLICT (environment_id, flag, key, treatment) DO UPDATE
+            SET first_seen = EXCLUDED.first_seen, first_label = EXCLUDED.first_label
+            WHERE EXCLUDED.first_seen < x.first_seen
+            """;
+
+    /** The answer to a batch. */
+    record Result(String batchId, boolean duplicate, int accepted, List<Items.Rejection> rejected) {}
+
+    private final DataSource dataSource;
+    private final PartitionMaintenance partitions;
+    private final Clock clock;
+    private final Map<String, Long> sdkTouched = new ConcurrentHashMap<>();
+
+    IngestService(DataSource dataSource, PartitionMaintenance partitions, Clock clock) {
+        this.dataSource = dataSource;
+        this.partitions = partitions;
+        this.clock = clock;
+    }
+
+    Result store(long environmentId, BatchKind kind, Batch batch) throws SQLException {
+        Result result;
+        try {
+            result = storeOnce(environmentId, kind, batch);
+        } catch (SQLException e) {
+            if (!isMissingPartition(e)) {
+                throw e;
+            }
+            // A day without its partition (the job has not run since midnight): create and retry once.
+            partitions.ensureDays(day(earliest(batch)), day(latest(batch)));
+            result = storeOnce(environmentId, kind, batch);
+        }
+        touchSdk(environmentId, batch.sdk());
+        return result;
+    }
+
+    private Result storeOnce(long environmentId, BatchKind kind, Batch batch) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Integer earlier = claimBatchId(c, environmentId, kind, batch);
+                if (earlier != null) {
+                    c.rollback();
+                    return new Result(batch.batchId(), true, earlier, batch.rejected());
+                }
+                if (kind == BatchKind.IMPRESSIONS && !batch.impressions().isEmpty()) {
+                    copy(c, COPY_IMPRESSIONS, impressionRows(environmentId, batch.impressions()));
+                    upsertExposures(c, environmentId, batch.impressions());
+                } else if (kind == BatchKind.EVENTS && !batch.events().isEmpty()) {
+                    copy(c, COPY_EVENTS, eventRows(environmentId, batch.events()));
+                }
+                c.commit();
+                return new Result(batch.batchId(), false, batch.accepted(), batch.rejected());
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Inserts the batch id; null when this is the first time, else the accepted count of the earlier delivery. */
+    private static Integer claimBatchId(Connection c, long environmentId, BatchKind kind, Batch batch)
+            throws SQLException {
+        try (PreparedStatement s =
+                c.prepareStatement("INSERT INTO ingest_batches (environment_id, kind, batch_id, accepted, rejected)"
+                        + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            s.setLong(1, environmentId);
+            s.setString(2, kind.wireName);
+            s.setString(3, batch.batchId());
+            s.setInt(4, batch.accepted());
+            s.setInt(5, batch.rejected().size());
+            if (s.executeUpdate() == 1) {
+                return null;
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT accepted FROM ingest_batches WHERE environment_id = ? AND kind = ? AND batch_id = ?")) {
+            s.setLong(1, environmentId);
+            s.setString(2, kind.wireName);
+            s.setString(3, batch.batchId());
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getInt(1) : 0;
+            }
+        }
+    }
+
+    static void copy(Connection c, String sql, byte[] rows) throws SQLException {
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            copy.writeToCopy(rows, 0, rows.length);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    static byte[] impressionRows(long environmentId, List<Impression> impressions) {
+        StringBuilder out = new StringBuilder(impressions.size() * 96);
+        String env = Long.toString(environmentId);
+        for (Impression i : impressions) {
+            out.append(env).append('\t');
+            escape(out, i.flag()).append('\t');
+            escape(out, i.key()).append('\t');
+            escape(out, i.treatment()).append('\t');
+            escape(out, i.label()).append('\t');
+            if (i.changeNumber() == null) {
+                out.append("\\N");
+            } else {
+                out.append(i.changeNumber().longValue());
+            }
+            Instants.appendTimestamp(out.append('\t'), i.time());
+            out.append('\n');
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] eventRows(long environmentId, List<Event> events) {
+        StringBuilder out = new StringBuilder(events.size() * 80);
+        String env = Long.toString(environmentId);
+        for (Event e : events) {
+            out.append(env).append('\t');
+            escape(out, e.key()).append('\t');
+            escape(out, e.type()).append('\t');
+            if (e.value() == null) {
+                out.append("\\N");
+            } else {
+                out.append(e.value().doubleValue());
+            }
+            out.append('\t');
+            if (e.properties() == null) {
+                out.append("\\N");
+            } else {
+                escape(out, e.properties());
+            }
+            Instants.appendTimestamp(out.append('\t'), e.time());
+            out.append('\n');
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** COPY text format: backslash, tab, newline and carriage return are escaped with a backslash. */
+    static StringBuilder escape(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\0' -> {} // PostgreSQL text cannot hold NUL
+                default -> out.append(ch);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * First impression per (flag, key, treatment) of this batch, merged into {@code exposures}. Sorted, so that two
+     * concurrent batches lock shared rows in the same order and cannot deadlock; the {@code WHERE} makes a later
+     * impression of a known exposure a no-op instead of a row update.
+     */
+    private static void upsertExposures(Connection c, long environmentId, List<Impression> impressions)
+            throws SQLException {
+        Map<List<String>, Impression> first = new TreeMap<>(Comparator.<List<String>, String>comparing(k -> k.get(0))
+                .thenComparing(k -> k.get(1))
+                .thenComparing(k -> k.get(2)));
+        for (Impression i : impressions) {
+            first.merge(
+                    List.of(i.flag(), i.key(), i.treatment()),
+                    i,
+                    (a, b) -> b.time().isBefore(a.time()) ? b : a);
+        }
+        int n = first.size();
+        String[] flags = new String[n];
+        String[] keys = new String[n];
+        String[] treatments = new String[n];
+        String[] times = new String[n];
+        String[] labels = new String[n];
+        int j = 0;
+        for (Impression i : first.values()) {
+            flags[j] = i.flag();
+            keys[j] = i.key();
+            treatments[j] = i.treatment();
+            times[j] = i.time().toString();
+            labels[j] = i.label();
+            j++;
+        }
+        try (PreparedStatement s = c.prepareStatement(UPSERT_EXPOSURES)) {
+            s.setLong(1, environmentId);
+            List<Array> arrays = new ArrayList<>();
+            for (String[] column : List.of(flags, keys, treatments, times, labels)) {
+                arrays.add(c.createArrayOf("text", column));
+            }
+            for (int k = 0; k < arrays.size(); k++) {
+                s.setArray(k + 2, arrays.get(k));
+            }
+            s.executeUpdate();
+        }
+    }
+
+    /** Records the SDK instance, at most once a minute per instance, outside the batch's transaction. */
+    private void touchSdk(long environmentId, Sdk sdk) {
+        if (sdk == null) {
+            return;
+        }
+        String id = environmentId + "\u0000" + sdk.instanceId() + "\u0000" + sdk.name() + "\u0000" + sdk.version();
+        long now = clock.millis();
+        Long last = sdkTouched.get(id);
+        if (last != null && now - last < SDK_TOUCH_INTERVAL_MILLIS) {
+            return;
+        }
+        sdkTouched.put(id, now);
+        if (sdkTouched.size() > 100_000) {
+            sdkTouched.clear(); // bounded: forgetting only costs an extra write
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO sdk_instances (environment_id, name, version, instance_id) VALUES (?, ?, ?, ?)"
+                                + " ON CONFLICT (environment_id, instance_id, name, version)"
+                                + " DO UPDATE SET last_seen = now()")) {
+            s.setLong(1, environmentId);
+            s.setString(2, sdk.name());
+            s.setString(3, sdk.version());
+            s.setString(4, sdk.instanceId());
+            s.executeUpdate();
+        } catch (SQLException e) {
+            log.warn("could not record SDK instance {}: {}", sdk, e.getMessage());
+        }
+    }
+
+    private static boolean isMissingPartition(SQLException e) {
+        return "23514".equals(e.getSQLState())
+                && e.getMessage() != null
+                && e.getMessage().contains("no partition");
+    }
+
+    private static Instant earliest(Batch batch) {
+        Instant min = null;
+        for (Impression i : batch.impressions()) min = min == null || i.time().isBefore(min) ? i.time() : min;
+        for (Event e : batch.events()) min = min == null || e.time().isBefore(min) ? e.time() : min;
+        return min;
+    }
+
+    private static Instant latest(Batch batch) {
+        Instant max = null;
+        for (Impression i : batch.impressions()) max = max == null || i.time().isAfter(max) ? i.time() : max;
+        for (Event e : batch.events()) max = max == null || e.time().isAfter(max) ? e.time() : max;
+        return max;
+    }
+
+    private static LocalDate day(Instant instant) {
+        return LocalDate.ofInstant(instant, ZoneOffset.UTC);
+    }
+}
