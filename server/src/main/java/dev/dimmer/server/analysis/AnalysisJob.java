@@ -17,6 +17,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -35,7 +36,7 @@ import org.springframework.stereotype.Component;
  * {@code ingest_batches}) and the configuration the report depends on (control, split weights, metrics and their
  * versions, when each success metric was attached). Because {@code received_at} is a transaction's start time, a batch
  * that committed just after a run may carry an earlier time; so a run whose environment received data less than
- * {@link #SETTLE} before it is not trusted as a baseline, and the next run recomputes once more.
+ * {@link #DEFAULT_SETTLE} before it is not trusted as a baseline, and the next run recomputes once more.
  */
 @Component
 class AnalysisJob {
@@ -44,7 +45,7 @@ class AnalysisJob {
     static final long LOCK = 0x44494d4d4552414eL;
 
     /** Data younger than this at the previous run may have been committed after it: recompute once more. */
-    static final Duration SETTLE = Duration.ofMinutes(1);
+    static final Duration DEFAULT_SETTLE = Duration.ofMinutes(1);
 
     private static final Logger log = LoggerFactory.getLogger(AnalysisJob.class);
 
@@ -57,6 +58,7 @@ class AnalysisJob {
     private final ProjectRepository projects;
     private final FlagRepository flags;
     private final JdbcTemplate jdbc;
+    private final Duration settle;
 
     AnalysisJob(
             DataSource dataSource,
@@ -64,7 +66,9 @@ class AnalysisJob {
             EnvironmentRepository environments,
             ProjectRepository projects,
             FlagRepository flags,
-            JdbcTemplate jdbc) {
+            JdbcTemplate jdbc,
+            @Value("${dimmer.analysis.settle:PT1M}") Duration settle) {
+        this.settle = settle;
         this.dataSource = dataSource;
         this.reports = reports;
         this.environments = environments;
@@ -167,7 +171,7 @@ class AnalysisJob {
 
     private boolean settled(long environmentId, Instant previousRun) {
         for (Instant mark : reports.watermarks(environmentId)) {
-            if (mark != null && mark.plus(SETTLE).isAfter(previousRun)) {
+            if (mark != null && mark.plus(settle).isAfter(previousRun)) {
                 return false;
             }
         }
