@@ -20,15 +20,17 @@ import org.springframework.stereotype.Component;
  * so the JVM never sees a per-user row:
  *
  * <ol>
- *   <li>{@code keyed}: the flag's exposures grouped by key (the primary key of {@code exposures} is exactly this
- *       order); a key with one treatment is assigned to it from its first exposure, a key with more is excluded and
- *       counted;
- *   <li>{@code per_user}: one pass over the window's events of the metrics' types, hash-joined with the assigned
- *       keys, grouped by key, with one {@code FILTER} aggregate per metric (events at or after the key's first
- *       exposure: y; CUPED metrics also the 14 days before it: x);
- *   <li>the arms: assigned keys left-joined with {@code per_user} (users without events count as 0) and summed per
- *       treatment into n, Σy, Σy², Σx, Σx², Σxy for each metric.
+ *   <li>{@code k}: the flag's exposures grouped by key; a key with one treatment is assigned to it from its first
+ *       exposure, a key with more is excluded (and counted in the row whose treatment is null);
+ *   <li>{@code u}: the assigned keys left-joined with one pass over the window's events of the metrics' types
+ *       (hash join, the million keys on the build side, the events streamed past them), grouped by key, with one
+ *       {@code FILTER} aggregate per metric (y: events at or after the key's first exposure; x: the AVERAGE
+ *       denominator, or for CUPED the same value over the 14 days before it); a key without events gets 0;
+ *   <li>the arms: per treatment n, Σy, Σy², Σx, Σx², Σxy for each metric.
  * </ol>
+ *
+ * <p>The shape matters for the planner: common table expressions would hide the row counts (it then hashed the ten
+ * million events and sorted them on disk: 60 s instead of about 30 s for DESIGN §7's benchmark).
  */
 @Component
 class AnalysisQuery {
@@ -108,12 +110,12 @@ class AnalysisQuery {
             }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    excluded = r.getLong("excluded");
                     String treatment = r.getString("treatment");
-                    if (treatment == null) {
-                        continue; // no assigned user at all: the one row carries only the excluded count
-                    }
                     long users = r.getLong("users");
+                    if (treatment == null) {
+                        excluded = users; // the keys seen with more than one treatment
+                        continue;
+                    }
                     arms.add(new ArmCount(treatment, users, r.getLong("split_users")));
                     for (int i = 0; i < metricCount; i++) {
                         statistics
@@ -148,8 +150,8 @@ class AnalysisQuery {
         List<Object> perUserArgs = new ArrayList<>();
         for (int i = 0; i < metrics.size(); i++) {
             MetricInput m = metrics.get(i);
-            String post = "e.type = ? AND e.time >= a.first_seen";
-            String pre = "e.type = ? AND e.time < a.first_seen";
+            String post = "e.type = ? AND e.time >= k.first_seen";
+            String pre = "e.type = ? AND e.time < k.first_seen";
             perUser.append(",\n        ")
                     .append(value(m.aggregation(), post, perUserArgs, m.eventType()))
                     .append(" AS y")
@@ -171,8 +173,8 @@ class AnalysisQuery {
         }
         StringBuilder sums = new StringBuilder();
         for (int i = 0; i < metrics.size(); i++) {
-            String y = "coalesce(u.y" + i + ", 0)";
-            String x = "coalesce(u.x" + i + ", 0)";
+            String y = "u.y" + i;
+            String x = "u.x" + i;
             sums.append(",\n    sum(").append(y).append(") AS sy").append(i);
             sums.append(", sum(")
                     .append(y)
@@ -197,42 +199,37 @@ class AnalysisQuery {
         OffsetDateTime start = utc(from);
         OffsetDateTime end = utc(to);
 
+        args.add(splitLabel == null ? "" : splitLabel);
+        args.addAll(perUserArgs);
         args.add(environmentId);
         args.add(flag);
         args.add(end);
-        args.addAll(perUserArgs);
         args.add(environmentId);
         args.add(metrics.stream().map(MetricInput::eventType).distinct().toArray(String[]::new));
         args.add(anyCovariate ? start.minusDays(14) : start);
         args.add(end);
-        args.add(splitLabel == null ? "" : splitLabel);
 
-        String lowerBound = anyCovariate ? "a.first_seen - interval '" + PRE_PERIOD + "'" : "a.first_seen";
+        String lowerBound = anyCovariate ? "k.first_seen - interval '" + PRE_PERIOD + "'" : "k.first_seen";
         return """
-                WITH keyed AS MATERIALIZED (
-                    SELECT key, min(treatment) AS treatment, min(first_seen) AS first_seen,
-                           min(first_label) AS label, count(*) AS treatments
-                    FROM exposures
-                    WHERE environment_id = ? AND flag = ? AND first_seen < ?
-                    GROUP BY key
-                ), assigned AS (
-                    SELECT key, treatment, first_seen, label FROM keyed WHERE treatments = 1
-                ), per_user AS (
-                    SELECT a.key%s
-                    FROM assigned a
-                    JOIN events e ON e.key = a.key
-                    WHERE e.environment_id = ? AND e.type = ANY(?::text[]) AND e.time >= ? AND e.time < ?
-                      AND e.time >= %s
-                    GROUP BY a.key
-                )
-                SELECT a.treatment, count(a.key) AS users, count(a.key) FILTER (WHERE a.label = ?) AS split_users,
-                       (SELECT count(*) FROM keyed WHERE treatments > 1) AS excluded%s
-                FROM (SELECT 1) one
-                LEFT JOIN assigned a ON true
-                LEFT JOIN per_user u ON u.key = a.key
-                GROUP BY a.treatment
-                ORDER BY a.treatment
-                """.formatted(perUser, lowerBound, sums);
+                SELECT CASE WHEN u.treatments = 1 THEN u.treatment END AS treatment, count(*) AS users,
+                       count(*) FILTER (WHERE u.label = ?) AS split_users%s
+                FROM (
+                    SELECT k.key, k.treatment, k.treatments, k.label%s
+                    FROM (
+                        SELECT key, min(treatment) AS treatment, min(first_seen) AS first_seen,
+                               min(first_label) AS label, count(*) AS treatments
+                        FROM exposures
+                        WHERE environment_id = ? AND flag = ? AND first_seen < ?
+                        GROUP BY key
+                    ) k
+                    LEFT JOIN events e ON e.key = k.key AND k.treatments = 1
+                        AND e.environment_id = ? AND e.type = ANY(?::text[]) AND e.time >= ? AND e.time < ?
+                        AND e.time >= %s
+                    GROUP BY k.key, k.treatment, k.treatments, k.label
+                ) u
+                GROUP BY 1
+                ORDER BY 1
+                """.formatted(sums, perUser, lowerBound);
     }
 
     /** The per-user value of a COUNT, SUM or CONVERSION metric (or an AVERAGE's numerator) over {@code filter}. */
