@@ -202,6 +202,9 @@ class ReportApiTests {
         JsonNode report =
                 expect(admin.post(reportPath() + "/refresh", null), 200).json();
 
+        // the example in docs/statistics.md §7
+        java.nio.file.Files.writeString(
+                java.nio.file.Path.of("target", "report-example.json"), report.toPrettyString());
         assertThat(report.get("message").isNull()).isTrue();
         assertThat(report.get("control").asString()).isEqualTo("off");
         Map<String, Long> arms = new HashMap<>();
