@@ -147,7 +147,7 @@ class ReportService {
             }
         }
         List<FlagMetrics.Attached> success = flagMetrics.successMetrics(flag.getId()).stream()
-                .filter(a -> !a.metric().isArchived())
+                .filter(a -> !a.metric().isArchived() && !a.metric().isGuardrail()) // guardrails are listed below
                 .toList();
         List<Metric> guardrails = metrics.findByProjectIdAndGuardrailTrueAndArchivedFalse(flag.getProjectId());
         return new Setup(control, names, weights, success, guardrails);
