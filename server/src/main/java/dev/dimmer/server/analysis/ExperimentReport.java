@@ -1,0 +1,159 @@
+package dev.dimmer.server.analysis;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A flag's experiment report in one environment, as the API returns it and as the analysis job stores it. Numbers that
+ * cannot be computed (no variance, empty control) are null, never NaN.
+ *
+ * @param computedAt when the numbers were computed
+ * @param window exposures and events considered: from the flag's first exposure here to {@code computedAt}
+ * @param control the treatment every other is compared against
+ * @param message a plain-language note when there is nothing to analyse yet (no exposure), else null
+ * @param arms every treatment seen (control first) with its assigned users
+ * @param excludedMultiTreatmentUsers users exposed to more than one treatment, left out of every arm
+ * @param srm the sample-ratio-mismatch check of the arms against the configured split
+ * @param metrics confirmatory success metrics, then exploratory ones, then guardrails
+ */
+public record ExperimentReport(
+        String project,
+        String environment,
+        String flag,
+        Instant computedAt,
+        Window window,
+        String control,
+        String message,
+        List<ArmView> arms,
+        long excludedMultiTreatmentUsers,
+        Srm srm,
+        List<MetricReport> metrics) {
+
+    public record Window(Instant from, Instant to) {}
+
+    /**
+     * @param expectedShare the configured share of the arm among the arms compared by SRM (null: not in the split)
+     */
+    public record ArmView(String treatment, boolean control, long users, Double expectedShare) {}
+
+    /**
+     * @param status OK, MISMATCH, NOT_ENOUGH_DATA
+     * @param mismatch p < 0.001: the report is untrustworthy
+     * @param weights where the expected weights came from: {@code defaultServe} split or {@code equal}
+     */
+    public record Srm(
+            String status, Double pValue, Double chiSquare, int degreesOfFreedom, boolean mismatch, String weights) {}
+
+    /**
+     * @param exploratory a success metric attached after the flag's first exposure here ("added after start"): not
+     *     part of the decision nor of the Bonferroni family
+     * @param summary one sentence per treatment, joined
+     */
+    public record MetricReport(
+            String key,
+            String name,
+            String eventType,
+            String aggregation,
+            String direction,
+            boolean guardrail,
+            boolean exploratory,
+            Instant addedAt,
+            String summary,
+            List<TreatmentView> treatments) {
+
+        MetricReport withTreatments(List<TreatmentView> views) {
+            String joined =
+                    String.join(" ", views.stream().map(TreatmentView::summary).toList());
+            return new MetricReport(
+                    key,
+                    name,
+                    eventType,
+                    aggregation,
+                    direction,
+                    guardrail,
+                    exploratory,
+                    addedAt,
+                    joined.isEmpty() ? summary : joined,
+                    views);
+        }
+    }
+
+    /**
+     * One treatment against the control for one metric.
+     *
+     * @param absoluteLift treatment mean − control mean (CUPED-adjusted when θ ≠ 0)
+     * @param relativeLift absolute lift / |control mean| (0.1 = +10 %)
+     * @param alpha the level tested at (α/m for confirmatory success metrics)
+     * @param verdict IMPROVED, DEGRADED, INCONCLUSIVE, NOT_ENOUGH_DATA
+     * @param guardrailStatus HEALTHY, AT_RISK, BREACHED, SEVERE, NOT_ENOUGH_DATA; null for success metrics
+     */
+    public record TreatmentView(
+            String treatment,
+            long controlUsers,
+            long treatmentUsers,
+            Double controlMean,
+            Double treatmentMean,
+            Double absoluteLift,
+            Double relativeLift,
+            EffectView absolute,
+            EffectView relative,
+            double alpha,
+            boolean sequential,
+            String verdict,
+            String guardrailStatus,
+            Double cupedTheta,
+            String summary) {
+
+        static TreatmentView of(TreatmentResult r) {
+            return new TreatmentView(
+                    r.treatment(),
+                    r.controlUsers(),
+                    r.treatmentUsers(),
+                    finite(r.controlMean()),
+                    finite(r.treatmentMean()),
+                    finite(r.absolute().estimate()),
+                    finite(r.relative().estimate()),
+                    EffectView.of(r.absolute()),
+                    EffectView.of(r.relative()),
+                    r.alpha(),
+                    r.sequential(),
+                    r.verdict().name(),
+                    r.guardrailStatus() == GuardrailStatus.NOT_APPLICABLE
+                            ? null
+                            : r.guardrailStatus().name(),
+                    r.cupedTheta(),
+                    r.summary());
+        }
+    }
+
+    /** An {@link Effect} with fixed-horizon and sequential inference. */
+    public record EffectView(
+            Double estimate,
+            Double standardError,
+            Bounds confidenceInterval,
+            Double pValue,
+            Bounds sequentialInterval,
+            Double sequentialPValue) {
+
+        static EffectView of(Effect e) {
+            return new EffectView(
+                    finite(e.estimate()),
+                    finite(e.standardError()),
+                    Bounds.of(e.confidenceInterval()),
+                    finite(e.pValue()),
+                    Bounds.of(e.sequentialInterval()),
+                    finite(e.sequentialPValue()));
+        }
+    }
+
+    public record Bounds(Double lower, Double upper) {
+
+        static Bounds of(Interval i) {
+            return new Bounds(finite(i.lower()), finite(i.upper()));
+        }
+    }
+
+    static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+}

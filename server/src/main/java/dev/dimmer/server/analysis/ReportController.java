@@ -1,0 +1,121 @@
+package dev.dimmer.server.analysis;
+
+import dev.dimmer.server.flags.Flag;
+import dev.dimmer.server.flags.FlagService;
+import dev.dimmer.server.projects.Environment;
+import dev.dimmer.server.projects.Lookup;
+import dev.dimmer.server.projects.Project;
+import dev.dimmer.server.security.Actor;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A flag's experiment report in an environment (docs/statistics.md "Reading a report"): the latest stored analysis,
+ * as JSON, or as CSV (one row per metric × treatment) with {@code Accept: text/csv} or {@code ?format=csv}. Viewers
+ * may read it; refreshing it (recomputing now) needs an editor.
+ */
+@RestController
+class ReportController {
+
+    static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
+
+    private final Lookup lookup;
+    private final FlagService flags;
+    private final ReportService reports;
+
+    ReportController(Lookup lookup, FlagService flags, ReportService reports) {
+        this.lookup = lookup;
+        this.flags = flags;
+        this.reports = reports;
+    }
+
+    @GetMapping("/api/v1/projects/{project}/environments/{environment}/flags/{flag}/report")
+    ResponseEntity<?> report(
+            @PathVariable String project,
+            @PathVariable String environment,
+            @PathVariable String flag,
+            @RequestParam(required = false) String format,
+            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
+            throws SQLException {
+        return render(latest(project, environment, flag), format, accept);
+    }
+
+    /** The same report addressed as in DESIGN §8, with the environment as a parameter. */
+    @GetMapping("/api/v1/projects/{project}/flags/{flag}/report")
+    ResponseEntity<?> reportByParameter(
+            @PathVariable String project,
+            @PathVariable String flag,
+            @RequestParam String environment,
+            @RequestParam(required = false) String format,
+            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
+            throws SQLException {
+        return render(latest(project, environment, flag), format, accept);
+    }
+
+    @PostMapping("/api/v1/projects/{project}/environments/{environment}/flags/{flag}/report/refresh")
+    ResponseEntity<?> refresh(
+            Actor actor,
+            @PathVariable String project,
+            @PathVariable String environment,
+            @PathVariable String flag,
+            @RequestParam(required = false) String format,
+            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
+            throws SQLException {
+        return render(fresh(actor, project, environment, flag), format, accept);
+    }
+
+    @PostMapping("/api/v1/projects/{project}/flags/{flag}/report/refresh")
+    ResponseEntity<?> refreshByParameter(
+            Actor actor,
+            @PathVariable String project,
+            @PathVariable String flag,
+            @RequestParam String environment,
+            @RequestParam(required = false) String format,
+            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
+            throws SQLException {
+        return render(fresh(actor, project, environment, flag), format, accept);
+    }
+
+    /** The latest stored report; computed now if the flag has exposure but was never analysed. */
+    private ExperimentReport latest(String projectKey, String environmentKey, String flagKey) throws SQLException {
+        Project project = lookup.project(projectKey);
+        Environment environment = lookup.environment(project, environmentKey);
+        Flag flag = flags.find(projectKey, flagKey);
+        Optional<ReportService.LatestRun> run = reports.latestRun(environment.getId(), flag.getId());
+        if (run.isPresent()) {
+            return reports.load(run.get().id());
+        }
+        return reports.refresh(project, environment, flag, null);
+    }
+
+    private ExperimentReport fresh(Actor actor, String projectKey, String environmentKey, String flagKey)
+            throws SQLException {
+        Project project = lookup.project(projectKey);
+        Environment environment = lookup.environment(project, environmentKey);
+        Flag flag = flags.find(projectKey, flagKey);
+        actor.requireEditorOf(projectKey);
+        return reports.refresh(project, environment, flag, null);
+    }
+
+    private static ResponseEntity<?> render(ExperimentReport report, String format, String accept) {
+        boolean csv = format != null ? format.equalsIgnoreCase("csv") : accept != null && accept.contains("text/csv");
+        if (csv) {
+            return ResponseEntity.ok()
+                    .contentType(CSV)
+                    .header(
+                            HttpHeaders.CONTENT_DISPOSITION,
+                            "attachment; filename=\"" + report.flag() + "-" + report.environment() + "-report.csv\"")
+                    .body(ReportCsv.write(report));
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(report);
+    }
+}

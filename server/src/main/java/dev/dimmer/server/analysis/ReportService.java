@@ -1,0 +1,509 @@
+package dev.dimmer.server.analysis;
+
+import dev.dimmer.sdk.snapshot.Serve;
+import dev.dimmer.sdk.snapshot.Split;
+import dev.dimmer.server.analysis.AnalysisQuery.Aggregates;
+import dev.dimmer.server.analysis.AnalysisQuery.ArmCount;
+import dev.dimmer.server.analysis.AnalysisQuery.MetricInput;
+import dev.dimmer.server.analysis.ExperimentReport.ArmView;
+import dev.dimmer.server.analysis.ExperimentReport.MetricReport;
+import dev.dimmer.server.analysis.ExperimentReport.Srm;
+import dev.dimmer.server.analysis.ExperimentReport.TreatmentView;
+import dev.dimmer.server.analysis.ExperimentReport.Window;
+import dev.dimmer.server.flags.Flag;
+import dev.dimmer.server.flags.FlagTreatments;
+import dev.dimmer.server.metrics.FlagMetrics;
+import dev.dimmer.server.metrics.Metric;
+import dev.dimmer.server.metrics.MetricRepository;
+import dev.dimmer.server.projects.Environment;
+import dev.dimmer.server.projects.Project;
+import dev.dimmer.server.targeting.ConfigurationJson;
+import dev.dimmer.server.targeting.FlagConfiguration;
+import dev.dimmer.server.targeting.FlagConfigurationRepository;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Computes a flag's report in an environment (SQL aggregation, then the engine), stores it with its history, and
+ * reads the latest one back. Used by the scheduled {@link AnalysisJob} and by the report API.
+ */
+@Service
+class ReportService {
+
+    static final String NO_EXPOSURE = "No exposure of this flag in this environment yet: nothing to analyse. "
+            + "Reports appear once SDKs send impressions for it.";
+
+    /** The label the SDK gives a treatment served by the default rule's split. */
+    static final String DEFAULT_RULE_LABEL = "default rule";
+
+    /** How the inputs of one flag in one environment looked at a point in time (cheap to read). */
+    record Inputs(long exposures, Instant firstExposure, Instant lastExposure, String config, String watermark) {
+
+        String fingerprint() {
+            String text = exposures + "|" + firstExposure + "|" + lastExposure + "|" + watermark + "|" + config;
+            try {
+                return HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** The configuration a report depends on. */
+    record Setup(
+            String control,
+            List<String> treatments,
+            Map<String, Integer> weights,
+            List<FlagMetrics.Attached> success,
+            List<Metric> guardrails) {
+
+        String describe() {
+            StringBuilder s = new StringBuilder(control).append(treatments).append(weights);
+            success.forEach(a -> s.append(";s:")
+                    .append(a.metric().getId())
+                    .append('v')
+                    .append(a.metric().getVersion())
+                    .append('@')
+                    .append(a.addedAt()));
+            guardrails.forEach(
+                    m -> s.append(";g:").append(m.getId()).append('v').append(m.getVersion()));
+            return s.toString();
+        }
+    }
+
+    /** The newest stored run of a flag. */
+    record LatestRun(long id, Instant computedAt, String fingerprint) {}
+
+    private final AnalysisQuery query;
+    private final FlagMetrics flagMetrics;
+    private final MetricRepository metrics;
+    private final FlagTreatments treatments;
+    private final FlagConfigurationRepository configurations;
+    private final ConfigurationJson configurationJson;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    ReportService(
+            AnalysisQuery query,
+            FlagMetrics flagMetrics,
+            MetricRepository metrics,
+            FlagTreatments treatments,
+            FlagConfigurationRepository configurations,
+            ConfigurationJson configurationJson,
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            JsonMapper json,
+            Clock clock) {
+        this.query = query;
+        this.flagMetrics = flagMetrics;
+        this.metrics = metrics;
+        this.treatments = treatments;
+        this.configurations = configurations;
+        this.configurationJson = configurationJson;
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    Setup setup(Environment environment, Flag flag) {
+        Optional<FlagConfiguration> configuration =
+                configurations.findByFlagIdAndEnvironmentId(flag.getId(), environment.getId());
+        List<String> names = treatments.namesOf(flag);
+        String control = flagMetrics
+                .controlTreatment(flag)
+                .or(() -> configuration.map(FlagConfiguration::getOffTreatment))
+                .orElse(names.isEmpty() ? "off" : names.get(0));
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        if (configuration.isPresent()) {
+            Serve serve = configurationJson.defaultServe(configuration.get());
+            if (serve != null && serve.hasSplit()) {
+                for (Split split : serve.split()) {
+                    weights.merge(split.treatment(), split.weight(), Integer::sum);
+                }
+            }
+        }
+        List<FlagMetrics.Attached> success = flagMetrics.successMetrics(flag.getId()).stream()
+                .filter(a -> !a.metric().isArchived() && !a.metric().isGuardrail()) // guardrails are listed below
+                .toList();
+        List<Metric> guardrails = metrics.findByProjectIdAndGuardrailTrueAndArchivedFalse(flag.getProjectId());
+        return new Setup(control, names, weights, success, guardrails);
+    }
+
+    /** The exposure summary of every flag with exposure, by environment id and flag key (one scan of exposures). */
+    Map<Long, Map<String, long[]>> exposureSummaries() {
+        Map<Long, Map<String, long[]>> all = new LinkedHashMap<>();
+        jdbc.query(
+                "SELECT environment_id, flag, count(*), min(first_seen), max(first_seen) FROM exposures GROUP BY 1, 2",
+                rs -> {
+                    all.computeIfAbsent(rs.getLong(1), e -> new LinkedHashMap<>())
+                            .put(
+                                    rs.getString(2),
+                                    new long[] {rs.getLong(3), micros(rs.getTimestamp(4)), micros(rs.getTimestamp(5))});
+                });
+        return all;
+    }
+
+    /** One flag's exposure summary: count, first and last first-exposure (µs), or null without exposure. */
+    long[] exposureSummary(long environmentId, String flagKey) {
+        return jdbc.query(
+                "SELECT count(*), min(first_seen), max(first_seen) FROM exposures WHERE environment_id = ? AND flag = ?",
+                rs -> {
+                    rs.next();
+                    return rs.getLong(1) == 0
+                            ? null
+                            : new long[] {rs.getLong(1), micros(rs.getTimestamp(2)), micros(rs.getTimestamp(3))};
+                },
+                environmentId,
+                flagKey);
+    }
+
+    /**
+     * The newest batch of impressions and of events the environment received: any new data for the environment
+     * moves it. One index probe each ({@code ingest_batches_arrival}).
+     */
+    Instant[] watermarks(long environmentId) {
+        Instant[] result = new Instant[2];
+        int i = 0;
+        for (String kind : List.of("impressions", "events")) {
+            Timestamp t = jdbc.queryForObject(
+                    "SELECT max(received_at) FROM ingest_batches WHERE environment_id = ? AND kind = ?",
+                    Timestamp.class,
+                    environmentId,
+                    kind);
+            result[i++] = t == null ? null : t.toInstant();
+        }
+        return result;
+    }
+
+    Inputs inputs(Environment environment, Setup setup, long[] exposure) {
+        Instant[] marks = watermarks(environment.getId());
+        return new Inputs(
+                exposure[0],
+                fromMicros(exposure[1]),
+                fromMicros(exposure[2]),
+                setup.describe(),
+                marks[0] + "/" + marks[1]);
+    }
+
+    Optional<LatestRun> latestRun(long environmentId, long flagId) {
+        return jdbc
+                .query(
+                        "SELECT id, computed_at, fingerprint FROM analysis_runs WHERE environment_id = ? AND flag_id = ?"
+                                + " ORDER BY computed_at DESC, id DESC LIMIT 1",
+                        (rs, i) ->
+                                new LatestRun(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3)),
+                        environmentId,
+                        flagId)
+                .stream()
+                .findFirst();
+    }
+
+    /**
+     * Computes the report now and stores it (when there is exposure).
+     *
+     * @param exposure the flag's exposure summary if already known, else null (it is read)
+     */
+    ExperimentReport refresh(Project project, Environment environment, Flag flag, long[] exposure) throws SQLException {
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        Setup setup = setup(environment, flag);
+        long[] summary = exposure != null ? exposure : exposureSummary(environment.getId(), flag.getKey());
+        if (summary == null) {
+            return empty(project, environment, flag, setup, now);
+        }
+        Inputs inputs = inputs(environment, setup, summary);
+        ExperimentReport report = compute(project, environment, flag, setup, inputs.firstExposure(), now);
+        store(environment.getId(), flag.getId(), report, inputs.fingerprint(), System.nanoTime() - started);
+        return report;
+    }
+
+    ExperimentReport empty(Project project, Environment environment, Flag flag, Setup setup, Instant now) {
+        List<MetricReport> headers = metricHeaders(setup, null);
+        return new ExperimentReport(
+                project.getKey(),
+                environment.getKey(),
+                flag.getKey(),
+                now,
+                new Window(null, now),
+                setup.control(),
+                NO_EXPOSURE,
+                List.of(),
+                0,
+                new Srm(SrmStatus.NOT_ENOUGH_DATA.name(), null, null, 0, false, weightsSource(setup)),
+                headers);
+    }
+
+    ExperimentReport compute(
+            Project project, Environment environment, Flag flag, Setup setup, Instant firstExposure, Instant now)
+            throws SQLException {
+        List<MetricReport> headers = metricHeaders(setup, firstExposure);
+        List<MetricDefinition> definitions = new ArrayList<>();
+        List<MetricInput> inputs = new ArrayList<>();
+        for (MetricReport h : headers) {
+            Metric m = metricOf(setup, h.key(), h.guardrail());
+            definitions.add(m.definition());
+            inputs.add(new MetricInput(m.getEventType(), m.getAggregation(), m.isCuped()));
+        }
+        String splitLabel = setup.weights().isEmpty() ? null : DEFAULT_RULE_LABEL;
+        Aggregates aggregates = inputs.isEmpty()
+                ? query.aggregate(
+                        environment.getId(),
+                        flag.getKey(),
+                        List.of(new MetricInput("", Aggregation.COUNT, false)),
+                        firstExposure,
+                        now,
+                        splitLabel)
+                : query.aggregate(environment.getId(), flag.getKey(), inputs, firstExposure, now, splitLabel);
+
+        // Arms: control first, then the flag's treatments in their order, then anything else observed.
+        Map<String, ArmCount> observed = new LinkedHashMap<>();
+        aggregates.arms().forEach(a -> observed.put(a.treatment(), a));
+        Set<String> order = new LinkedHashSet<>();
+        order.add(setup.control());
+        setup.treatments().stream().filter(observed::containsKey).forEach(order::add);
+        order.addAll(observed.keySet());
+        List<String> compared = order.stream()
+                .filter(t -> !t.equals(setup.control()) && observed.containsKey(t))
+                .toList();
+
+        SrmCheck srm = srm(setup, order, observed);
+        List<ArmView> arms = order.stream()
+                .map(t -> new ArmView(
+                        t,
+                        t.equals(setup.control()),
+                        observed.containsKey(t) ? observed.get(t).users() : 0,
+                        srm.shares().get(t)))
+                .toList();
+
+        long confirmatory =
+                headers.stream().filter(h -> !h.guardrail() && !h.exploratory()).count();
+        ExperimentAnalyzer family = new ExperimentAnalyzer(
+                AnalysisOptions.DEFAULTS.withBonferroni((int) confirmatory, Math.max(1, compared.size())));
+        ExperimentAnalyzer alone = new ExperimentAnalyzer(AnalysisOptions.DEFAULTS);
+
+        List<MetricReport> reports = new ArrayList<>();
+        for (int i = 0; i < headers.size(); i++) {
+            MetricReport header = headers.get(i);
+            Map<String, SufficientStatistics> stats = aggregates.statistics().get(i);
+            Arm control = new Arm(setup.control(), stats.getOrDefault(setup.control(), SufficientStatistics.EMPTY));
+            List<Arm> others = compared.stream()
+                    .map(t -> new Arm(t, stats.getOrDefault(t, SufficientStatistics.EMPTY)))
+                    .toList();
+            ExperimentAnalyzer analyzer = header.exploratory() ? alone : family;
+            MetricResult result = analyzer.analyze(definitions.get(i), control, others);
+            reports.add(header.withTreatments(
+                    result.treatments().stream().map(TreatmentView::of).toList()));
+        }
+        return new ExperimentReport(
+                project.getKey(),
+                environment.getKey(),
+                flag.getKey(),
+                now,
+                new Window(firstExposure, now),
+                setup.control(),
+                compared.isEmpty()
+                        ? "Only the control '" + setup.control() + "' has users yet: nothing to compare."
+                        : null,
+                arms,
+                aggregates.excludedUsers(),
+                srm.view(),
+                reports);
+    }
+
+    private record SrmCheck(Srm view, Map<String, Double> shares) {}
+
+    /**
+     * Expected weights from the environment's default split; when there is none, equal weights over the arms seen.
+     * With a split, only users whose first exposure carried the split's label count (users served by a fixed
+     * targeting rule are not part of the split's population).
+     */
+    private static SrmCheck srm(Setup setup, Set<String> order, Map<String, ArmCount> observed) {
+        List<String> arms = new ArrayList<>(order);
+        boolean split = !setup.weights().isEmpty();
+        if (split) {
+            setup.weights().keySet().stream().filter(t -> !arms.contains(t)).forEach(arms::add);
+        }
+        long[] counts = new long[arms.size()];
+        double[] weights = new double[arms.size()];
+        double total = 0;
+        for (int i = 0; i < arms.size(); i++) {
+            ArmCount a = observed.get(arms.get(i));
+            counts[i] = a == null ? 0 : split ? a.splitUsers() : a.users();
+            weights[i] = split ? setup.weights().getOrDefault(arms.get(i), 0) : 1;
+            total += weights[i];
+        }
+        Map<String, Double> shares = new LinkedHashMap<>();
+        for (int i = 0; i < arms.size(); i++) {
+            if (weights[i] > 0) {
+                shares.put(arms.get(i), weights[i] / total);
+            }
+        }
+        SrmResult r = SampleRatioTest.test(counts, weights);
+        return new SrmCheck(
+                new Srm(
+                        r.status().name(),
+                        ExperimentReport.finite(r.pValue()),
+                        ExperimentReport.finite(r.chiSquare()),
+                        r.degreesOfFreedom(),
+                        r.status() == SrmStatus.MISMATCH,
+                        split ? "defaultServe" : "equal"),
+                shares);
+    }
+
+    private static String weightsSource(Setup setup) {
+        return setup.weights().isEmpty() ? "equal" : "defaultServe";
+    }
+
+    /** Confirmatory success metrics, exploratory ones, then guardrails; without results yet. */
+    private static List<MetricReport> metricHeaders(Setup setup, Instant firstExposure) {
+        List<MetricReport> confirmatory = new ArrayList<>();
+        List<MetricReport> exploratory = new ArrayList<>();
+        for (FlagMetrics.Attached a : setup.success()) {
+            boolean late = firstExposure != null && a.addedAt().isAfter(firstExposure);
+            (late ? exploratory : confirmatory).add(header(a.metric(), late, a.addedAt()));
+        }
+        List<MetricReport> all = new ArrayList<>(confirmatory);
+        all.addAll(exploratory);
+        setup.guardrails().forEach(m -> all.add(header(m, false, null)));
+        return all;
+    }
+
+    private static MetricReport header(Metric m, boolean exploratory, Instant addedAt) {
+        String summary = exploratory
+                ? m.getName() + ": added after start (exploratory); not part of the decision."
+                : m.getName() + ": no comparison yet.";
+        return new MetricReport(
+                m.getKey(),
+                m.getName(),
+                m.getEventType(),
+                m.getAggregation().name(),
+                m.getDirection().name(),
+                m.isGuardrail(),
+                exploratory,
+                addedAt,
+                summary,
+                List.of());
+    }
+
+    private static Metric metricOf(Setup setup, String key, boolean guardrail) {
+        if (guardrail) {
+            return setup.guardrails().stream()
+                    .filter(m -> m.getKey().equals(key))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        return setup.success().stream()
+                .map(FlagMetrics.Attached::metric)
+                .filter(m -> m.getKey().equals(key))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** Stores the run (header) and one row per metric × treatment, in one transaction. */
+    void store(long environmentId, long flagId, ExperimentReport report, String fingerprint, long nanos) {
+        ExperimentReport header = new ExperimentReport(
+                report.project(),
+                report.environment(),
+                report.flag(),
+                report.computedAt(),
+                report.window(),
+                report.control(),
+                report.message(),
+                report.arms(),
+                report.excludedMultiTreatmentUsers(),
+                report.srm(),
+                report.metrics().stream().map(m -> m.withTreatments(List.of())).toList());
+        OffsetDateTime at = report.computedAt().atOffset(ZoneOffset.UTC);
+        transactions.executeWithoutResult(status -> {
+            Long runId = jdbc.queryForObject(
+                    "INSERT INTO analysis_runs (environment_id, flag_id, computed_at, window_from, window_to,"
+                            + " fingerprint, duration_millis, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)"
+                            + " RETURNING id",
+                    Long.class,
+                    environmentId,
+                    flagId,
+                    at,
+                    report.window().from() == null
+                            ? null
+                            : report.window().from().atOffset(ZoneOffset.UTC),
+                    report.window().to().atOffset(ZoneOffset.UTC),
+                    fingerprint,
+                    (int) Math.min(Integer.MAX_VALUE, Duration.ofNanos(nanos).toMillis()),
+                    json.writeValueAsString(header));
+            List<Object[]> rows = new ArrayList<>();
+            int ordinal = 0;
+            for (MetricReport m : report.metrics()) {
+                for (TreatmentView t : m.treatments()) {
+                    rows.add(new Object[] {
+                        runId, environmentId, flagId, at, ordinal++, m.key(), t.treatment(), json.writeValueAsString(t)
+                    });
+                }
+            }
+            jdbc.batchUpdate(
+                    "INSERT INTO analysis_results (run_id, environment_id, flag_id, computed_at, ordinal, metric,"
+                            + " treatment, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)",
+                    rows);
+        });
+    }
+
+    /** The stored report of a run, reassembled from its header and its rows. */
+    ExperimentReport load(long runId) {
+        String header = jdbc.queryForObject("SELECT report::text FROM analysis_runs WHERE id = ?", String.class, runId);
+        ExperimentReport report = json.readValue(header, ExperimentReport.class);
+        Map<String, List<TreatmentView>> byMetric = new LinkedHashMap<>();
+        jdbc.query(
+                "SELECT metric, result::text FROM analysis_results WHERE run_id = ? ORDER BY ordinal",
+                rs -> {
+                    byMetric.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(json.readValue(rs.getString(2), TreatmentView.class));
+                },
+                runId);
+        return new ExperimentReport(
+                report.project(),
+                report.environment(),
+                report.flag(),
+                report.computedAt(),
+                report.window(),
+                report.control(),
+                report.message(),
+                report.arms(),
+                report.excludedMultiTreatmentUsers(),
+                report.srm(),
+                report.metrics().stream()
+                        .map(m -> m.withTreatments(byMetric.getOrDefault(m.key(), List.of())))
+                        .toList());
+    }
+
+    private static long micros(Timestamp t) {
+        Instant i = t.toInstant();
+        return i.getEpochSecond() * 1_000_000 + i.getNano() / 1_000;
+    }
+
+    private static Instant fromMicros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000L);
+    }
+}
