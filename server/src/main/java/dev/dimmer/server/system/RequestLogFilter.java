@@ -5,7 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -35,7 +35,8 @@ public class RequestLogFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String requestId = request.getHeader(REQUEST_ID);
         if (requestId == null || requestId.isBlank() || requestId.length() > 100) {
-            requestId = UUID.randomUUID().toString();
+            // Not UUID.randomUUID(): its SecureRandom is a shared lock on the SDK hot paths.
+            requestId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         }
         response.setHeader(REQUEST_ID, requestId);
         MDC.put("requestId", requestId);
