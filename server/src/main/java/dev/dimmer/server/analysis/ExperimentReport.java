@@ -29,6 +29,22 @@ public record ExperimentReport(
         Srm srm,
         List<MetricReport> metrics) {
 
+    /** The same report with other metric sections (stored runs keep their rows apart from the header). */
+    ExperimentReport withMetrics(List<MetricReport> replaced) {
+        return new ExperimentReport(
+                project,
+                environment,
+                flag,
+                computedAt,
+                window,
+                control,
+                message,
+                arms,
+                excludedMultiTreatmentUsers,
+                srm,
+                replaced);
+    }
+
     public record Window(Instant from, Instant to) {}
 
     /**

@@ -425,17 +425,7 @@ class ReportService {
 
     /** Stores the run (header) and one row per metric × treatment, in one transaction. */
     void store(long environmentId, long flagId, ExperimentReport report, String fingerprint, long nanos) {
-        ExperimentReport header = new ExperimentReport(
-                report.project(),
-                report.environment(),
-                report.flag(),
-                report.computedAt(),
-                report.window(),
-                report.control(),
-                report.message(),
-                report.arms(),
-                report.excludedMultiTreatmentUsers(),
-                report.srm(),
+        ExperimentReport header = report.withMetrics(
                 report.metrics().stream().map(m -> m.withTreatments(List.of())).toList());
         OffsetDateTime at = report.computedAt().atOffset(ZoneOffset.UTC);
         transactions.executeWithoutResult(status -> {
@@ -482,20 +472,9 @@ class ReportService {
                             .add(json.readValue(rs.getString(2), TreatmentView.class));
                 },
                 runId);
-        return new ExperimentReport(
-                report.project(),
-                report.environment(),
-                report.flag(),
-                report.computedAt(),
-                report.window(),
-                report.control(),
-                report.message(),
-                report.arms(),
-                report.excludedMultiTreatmentUsers(),
-                report.srm(),
-                report.metrics().stream()
-                        .map(m -> m.withTreatments(byMetric.getOrDefault(m.key(), List.of())))
-                        .toList());
+        return report.withMetrics(report.metrics().stream()
+                .map(m -> m.withTreatments(byMetric.getOrDefault(m.key(), List.of())))
+                .toList());
     }
 
     private static long micros(Timestamp t) {
