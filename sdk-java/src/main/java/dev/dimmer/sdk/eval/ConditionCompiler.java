@@ -8,10 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -24,12 +24,20 @@ import java.util.Set;
 final class ConditionCompiler {
 
     private final Clock clock;
+    private final Canonicalizer canonical;
     private final Map<String, SegmentDefinition> definitions = new HashMap<>();
     private final Map<String, CompiledSegment> segments = new HashMap<>();
     private final Set<String> compiling = new HashSet<>();
+    /**
+     * Compiled conditions by canonical condition: a condition used by many flags (the same country
+     * list, the same segment) is compiled once and shared, which is safe because a compiled
+     * condition is immutable and holds nothing of the flag that uses it.
+     */
+    private final Map<Condition, CompiledCondition> compiled = new IdentityHashMap<>();
 
-    ConditionCompiler(List<SegmentDefinition> segmentDefinitions, Clock clock) {
+    ConditionCompiler(List<SegmentDefinition> segmentDefinitions, Clock clock, Canonicalizer canonical) {
         this.clock = clock;
+        this.canonical = canonical;
         for (SegmentDefinition definition : segmentDefinitions) {
             if (definition != null && definition.key() != null) {
                 definitions.put(definition.key(), definition);
@@ -45,7 +53,23 @@ final class ConditionCompiler {
         return compiled;
     }
 
+    /** Compiles {@code condition}, once per distinct condition of the snapshot. */
     CompiledCondition compile(Condition condition) {
+        Condition key = canonical.condition(condition);
+        CompiledCondition done = key == null ? null : compiled.get(key);
+        if (done != null) {
+            return done;
+        }
+        CompiledCondition result = compileOnce(key);
+        // A segment condition compiled inside a segment's own definition may have met that segment
+        // half-built (a cycle compiles to EMPTY): only what was compiled outside any segment is shared.
+        if (key != null && compiling.isEmpty()) {
+            compiled.put(key, result);
+        }
+        return result;
+    }
+
+    private CompiledCondition compileOnce(Condition condition) {
         if (condition == null) {
             return CompiledCondition.NEVER;
         }
@@ -74,7 +98,7 @@ final class ConditionCompiler {
         return new CompiledCondition.OnAttribute(condition.attribute(), matcher, condition.negate(), now);
     }
 
-    private static ValueMatcher matcher(Operator operator, List<Object> values, boolean caseInsensitive) {
+    private ValueMatcher matcher(Operator operator, List<Object> values, boolean caseInsensitive) {
         return switch (operator.kind) {
             case TEXT ->
                 operator == Operator.IN
@@ -92,11 +116,11 @@ final class ConditionCompiler {
         };
     }
 
-    private static Set<String> textSet(List<Object> values, boolean caseInsensitive) {
+    private Set<String> textSet(List<Object> values, boolean caseInsensitive) {
         Set<String> set = new HashSet<>();
         for (Object value : values) {
             String text = (String) value;
-            set.add(caseInsensitive ? text.toLowerCase(Locale.ROOT) : text);
+            set.add(caseInsensitive ? canonical.canonical(text.toLowerCase(Locale.ROOT)) : text);
         }
         return Set.copyOf(set);
     }
@@ -123,8 +147,7 @@ final class ConditionCompiler {
         if (definition == null || !compiling.add(key)) {
             return CompiledSegment.EMPTY;
         }
-        Set<String> keys = Set.copyOf(new HashSet<>(
-                definition.keys().stream().filter(Objects::nonNull).toList()));
+        Set<String> keys = Set.copyOf(new HashSet<>(canonical.strings(definition.keys())));
         CompiledSegment segment = new CompiledSegment(keys, compileAll(definition.conditions()));
         compiling.remove(key);
         segments.put(key, segment);

@@ -78,12 +78,14 @@ public final class EvaluationEngine {
     public static EvaluationEngine compile(Snapshot snapshot, Clock clock) {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(clock, "clock");
-        FlagCompiler compiler =
-                new FlagCompiler(snapshot.changeNumber(), new ConditionCompiler(snapshot.segments(), clock));
+        Canonicalizer canonical = new Canonicalizer(); // one per compile, dropped after it
+        FlagCompiler compiler = new FlagCompiler(
+                snapshot.changeNumber(), new ConditionCompiler(snapshot.segments(), clock, canonical), canonical);
         Map<String, CompiledFlag> flags = new HashMap<>();
         for (FlagConfig flag : snapshot.flags()) {
             if (flag != null && flag.key() != null) {
-                flags.put(flag.key(), compiler.compile(flag));
+                FlagConfig config = canonical.flag(flag);
+                flags.put(config.key(), compiler.compile(config));
             }
         }
         return new EvaluationEngine(snapshot.environment(), snapshot.changeNumber(), Map.copyOf(flags));
