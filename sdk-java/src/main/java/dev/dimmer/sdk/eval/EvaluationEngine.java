@@ -29,6 +29,16 @@ import java.util.Set;
  * "flag off", "killed", "not in split", each "prerequisite not met") is built in advance. A
  * condition value that does not parse is dropped here, never re-parsed per call.
  *
+ * <h3>Memory</h3>
+ *
+ * <p>An SDK holds every flag of its environment for its whole life, so the engine keeps one copy of
+ * each value: {@code compile} passes the snapshot through a {@link Canonicalizer} (one hash map per
+ * compile, dropped after it) so that equal strings, lists, conditions, rules and serves received
+ * many times are kept once, and compiles each distinct condition once, sharing the compiled form
+ * between the flags that use it. The parsed records are not kept: {@link #flag} answers the
+ * canonical copy, which is equal to what was received. Measured in docs/performance.md ("SDK heap
+ * for 10 000 flags").
+ *
  * <h3>Allocation</h3>
  *
  * <p>On the common path, {@code evaluate} does a hash lookup for the flag, a few hash lookups in the
