@@ -93,16 +93,16 @@ final class ConditionCompiler {
         if (values.isEmpty() && !condition.values().isEmpty()) {
             return CompiledCondition.NEVER;
         }
-        ValueMatcher matcher = matcher(operator, values, condition.caseInsensitive());
+        ValueMatcher matcher = matcher(operator, condition.values(), values, condition.caseInsensitive());
         Clock now = "currentTime".equals(condition.attribute()) ? clock : null;
         return new CompiledCondition.OnAttribute(condition.attribute(), matcher, condition.negate(), now);
     }
 
-    private ValueMatcher matcher(Operator operator, List<Object> values, boolean caseInsensitive) {
+    private ValueMatcher matcher(Operator operator, List<String> raw, List<Object> values, boolean caseInsensitive) {
         return switch (operator.kind) {
             case TEXT ->
                 operator == Operator.IN
-                        ? new ValueMatcher.In(textSet(values, caseInsensitive), caseInsensitive)
+                        ? new ValueMatcher.In(textSet(raw, values, caseInsensitive), caseInsensitive)
                         : new ValueMatcher.Affix(operator, values.toArray(String[]::new), caseInsensitive);
             case REGEX -> new ValueMatcher.Regex(values.toArray(Pattern[]::new));
             case NUMBER ->
@@ -116,13 +116,20 @@ final class ConditionCompiler {
         };
     }
 
-    private Set<String> textSet(List<Object> values, boolean caseInsensitive) {
-        Set<String> set = new HashSet<>();
-        for (Object value : values) {
-            String text = (String) value;
-            set.add(caseInsensitive ? canonical.canonical(text.toLowerCase(Locale.ROOT)) : text);
+    /**
+     * The IN values as a {@link KeySet} over the condition's canonical list, which the flag's
+     * {@code FlagConfig} keeps anyway; lower-cased into a list of its own when case-insensitive.
+     */
+    private KeySet textSet(List<String> raw, List<Object> values, boolean caseInsensitive) {
+        if (!caseInsensitive && values.size() == raw.size()) {
+            return KeySet.of(raw); // every value parsed as itself: TEXT values are never dropped
         }
-        return Set.copyOf(set);
+        String[] keys = new String[values.size()];
+        for (int i = 0; i < keys.length; i++) {
+            String text = (String) values.get(i);
+            keys[i] = caseInsensitive ? canonical.canonical(text.toLowerCase(Locale.ROOT)) : text;
+        }
+        return KeySet.of(canonical.strings(List.of(keys)));
     }
 
     private CompiledCondition inSegment(Condition condition) {
@@ -147,7 +154,7 @@ final class ConditionCompiler {
         if (definition == null || !compiling.add(key)) {
             return CompiledSegment.EMPTY;
         }
-        Set<String> keys = Set.copyOf(new HashSet<>(canonical.strings(definition.keys())));
+        KeySet keys = KeySet.of(canonical.strings(definition.keys()));
         CompiledSegment segment = new CompiledSegment(keys, compileAll(definition.conditions()));
         compiling.remove(key);
         segments.put(key, segment);
