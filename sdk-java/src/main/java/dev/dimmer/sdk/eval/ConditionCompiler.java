@@ -34,6 +34,8 @@ final class ConditionCompiler {
      * condition is immutable and holds nothing of the flag that uses it.
      */
     private final Map<Condition, CompiledCondition> compiled = new IdentityHashMap<>();
+    /** Compiled condition lists by canonical list, shared the same way. */
+    private final Map<List<Condition>, CompiledCondition[]> compiledLists = new IdentityHashMap<>();
 
     ConditionCompiler(List<SegmentDefinition> segmentDefinitions, Clock clock, Canonicalizer canonical) {
         this.clock = clock;
@@ -45,10 +47,19 @@ final class ConditionCompiler {
         }
     }
 
+    /** Compiles a rule's (or segment's) conditions; equal lists share one array, never written. */
     CompiledCondition[] compileAll(List<Condition> conditions) {
-        CompiledCondition[] compiled = new CompiledCondition[conditions.size()];
+        List<Condition> key = canonical.conditions(conditions);
+        CompiledCondition[] done = compiledLists.get(key);
+        if (done != null) {
+            return done;
+        }
+        CompiledCondition[] compiled = new CompiledCondition[key.size()];
         for (int i = 0; i < compiled.length; i++) {
-            compiled[i] = compile(conditions.get(i));
+            compiled[i] = compile(key.get(i));
+        }
+        if (compiling.isEmpty()) { // as in compile: nothing compiled inside a half-built segment
+            compiledLists.put(key, compiled);
         }
         return compiled;
     }
