@@ -23,11 +23,11 @@ import java.util.Set;
  * <h3>Compile once</h3>
  *
  * <p>{@code compile} turns each {@link FlagConfig} into a tree of small immutable objects: IN lists
- * and segment key lists become hash sets, numbers, dates, versions and CIDRs are parsed, regular
- * expressions are compiled by RE2J (linear time, so a rule cannot be a ReDoS), and every
- * {@link EvaluationResult} that does not depend on the caller (each fixed serve, each split arm,
- * "flag off", "killed", "not in split", each "prerequisite not met") is built in advance. A
- * condition value that does not parse is dropped here, never re-parsed per call.
+ * and segment key lists become hash indexes ({@link KeySet}), numbers, dates, versions and CIDRs
+ * are parsed, regular expressions are compiled by RE2J (linear time, so a rule cannot be a
+ * ReDoS), and every {@link EvaluationResult} that does not depend on the caller (each fixed serve,
+ * each split arm, "flag off", "killed", "not in split", each "prerequisite not met") is built in
+ * advance. A condition value that does not parse is dropped here, never re-parsed per call.
  *
  * <h3>Memory</h3>
  *
@@ -35,7 +35,8 @@ import java.util.Set;
  * each value: {@code compile} passes the snapshot through a {@link Canonicalizer} (one hash map per
  * compile, dropped after it) so that equal strings, lists, conditions, rules and serves received
  * many times are kept once, and compiles each distinct condition once, sharing the compiled form
- * between the flags that use it. The parsed records are not kept: {@link #flag} answers the
+ * between the flags that use it. A {@link KeySet} indexes the canonical list the flag keeps rather
+ * than copying it into a set. The parsed records are not kept: {@link #flag} answers the
  * canonical copy, which is equal to what was received. Measured in docs/performance.md ("SDK heap
  * for 10 000 flags").
  *
