@@ -12,6 +12,7 @@ final class CompiledFlag {
     /** Prerequisite chains deeper than this are treated as not met (cycles are refused on save). */
     static final int MAX_PREREQUISITE_DEPTH = 16;
 
+    /** The flag as received, canonicalised ({@link Canonicalizer}): what {@code flag()} answers. */
     final FlagConfig config;
     /** The "flag off" or "killed" result, or null when the flag is on. */
     final EvaluationResult disabled;

@@ -1,21 +1,20 @@
 package dev.dimmer.sdk.eval;
 
 import java.util.Map;
-import java.util.Set;
 
 /**
- * A segment ready to test: a hash set of its explicit keys, and its conditions (all must hold; an
+ * A segment ready to test: a {@link KeySet} of its explicit keys, and its conditions (all must hold; an
  * empty list never admits anyone, so a key-list segment is not accidentally "everyone").
  */
 final class CompiledSegment {
 
     /** What an unknown segment key compiles to: nobody is in it. */
-    static final CompiledSegment EMPTY = new CompiledSegment(Set.of(), new CompiledCondition[0]);
+    static final CompiledSegment EMPTY = new CompiledSegment(KeySet.EMPTY, new CompiledCondition[0]);
 
-    private final Set<String> keys;
+    private final KeySet keys;
     private final CompiledCondition[] conditions;
 
-    CompiledSegment(Set<String> keys, CompiledCondition[] conditions) {
+    CompiledSegment(KeySet keys, CompiledCondition[] conditions) {
         this.keys = keys;
         this.conditions = conditions;
     }

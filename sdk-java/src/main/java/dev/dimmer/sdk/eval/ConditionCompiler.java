@@ -8,10 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -24,12 +24,22 @@ import java.util.Set;
 final class ConditionCompiler {
 
     private final Clock clock;
+    private final Canonicalizer canonical;
     private final Map<String, SegmentDefinition> definitions = new HashMap<>();
     private final Map<String, CompiledSegment> segments = new HashMap<>();
     private final Set<String> compiling = new HashSet<>();
+    /**
+     * Compiled conditions by canonical condition: a condition used by many flags (the same country
+     * list, the same segment) is compiled once and shared, which is safe because a compiled
+     * condition is immutable and holds nothing of the flag that uses it.
+     */
+    private final Map<Condition, CompiledCondition> compiled = new IdentityHashMap<>();
+    /** Compiled condition lists by canonical list, shared the same way. */
+    private final Map<List<Condition>, CompiledCondition[]> compiledLists = new IdentityHashMap<>();
 
-    ConditionCompiler(List<SegmentDefinition> segmentDefinitions, Clock clock) {
+    ConditionCompiler(List<SegmentDefinition> segmentDefinitions, Clock clock, Canonicalizer canonical) {
         this.clock = clock;
+        this.canonical = canonical;
         for (SegmentDefinition definition : segmentDefinitions) {
             if (definition != null && definition.key() != null) {
                 definitions.put(definition.key(), definition);
@@ -37,15 +47,40 @@ final class ConditionCompiler {
         }
     }
 
+    /** Compiles a rule's (or segment's) conditions; equal lists share one array, never written. */
     CompiledCondition[] compileAll(List<Condition> conditions) {
-        CompiledCondition[] compiled = new CompiledCondition[conditions.size()];
+        List<Condition> key = canonical.conditions(conditions);
+        CompiledCondition[] done = compiledLists.get(key);
+        if (done != null) {
+            return done;
+        }
+        CompiledCondition[] compiled = new CompiledCondition[key.size()];
         for (int i = 0; i < compiled.length; i++) {
-            compiled[i] = compile(conditions.get(i));
+            compiled[i] = compile(key.get(i));
+        }
+        if (compiling.isEmpty()) { // as in compile: nothing compiled inside a half-built segment
+            compiledLists.put(key, compiled);
         }
         return compiled;
     }
 
+    /** Compiles {@code condition}, once per distinct condition of the snapshot. */
     CompiledCondition compile(Condition condition) {
+        Condition key = canonical.condition(condition);
+        CompiledCondition done = key == null ? null : compiled.get(key);
+        if (done != null) {
+            return done;
+        }
+        CompiledCondition result = compileOnce(key);
+        // A segment condition compiled inside a segment's own definition may have met that segment
+        // half-built (a cycle compiles to EMPTY): only what was compiled outside any segment is shared.
+        if (key != null && compiling.isEmpty()) {
+            compiled.put(key, result);
+        }
+        return result;
+    }
+
+    private CompiledCondition compileOnce(Condition condition) {
         if (condition == null) {
             return CompiledCondition.NEVER;
         }
@@ -69,16 +104,16 @@ final class ConditionCompiler {
         if (values.isEmpty() && !condition.values().isEmpty()) {
             return CompiledCondition.NEVER;
         }
-        ValueMatcher matcher = matcher(operator, values, condition.caseInsensitive());
+        ValueMatcher matcher = matcher(operator, condition.values(), values, condition.caseInsensitive());
         Clock now = "currentTime".equals(condition.attribute()) ? clock : null;
         return new CompiledCondition.OnAttribute(condition.attribute(), matcher, condition.negate(), now);
     }
 
-    private static ValueMatcher matcher(Operator operator, List<Object> values, boolean caseInsensitive) {
+    private ValueMatcher matcher(Operator operator, List<String> raw, List<Object> values, boolean caseInsensitive) {
         return switch (operator.kind) {
             case TEXT ->
                 operator == Operator.IN
-                        ? new ValueMatcher.In(textSet(values, caseInsensitive), caseInsensitive)
+                        ? new ValueMatcher.In(textSet(raw, values, caseInsensitive), caseInsensitive)
                         : new ValueMatcher.Affix(operator, values.toArray(String[]::new), caseInsensitive);
             case REGEX -> new ValueMatcher.Regex(values.toArray(Pattern[]::new));
             case NUMBER ->
@@ -92,13 +127,20 @@ final class ConditionCompiler {
         };
     }
 
-    private static Set<String> textSet(List<Object> values, boolean caseInsensitive) {
-        Set<String> set = new HashSet<>();
-        for (Object value : values) {
-            String text = (String) value;
-            set.add(caseInsensitive ? text.toLowerCase(Locale.ROOT) : text);
+    /**
+     * The IN values as a {@link KeySet} over the condition's canonical list, which the flag's
+     * {@code FlagConfig} keeps anyway; lower-cased into a list of its own when case-insensitive.
+     */
+    private KeySet textSet(List<String> raw, List<Object> values, boolean caseInsensitive) {
+        if (!caseInsensitive && values.size() == raw.size()) {
+            return KeySet.of(raw); // every value parsed as itself: TEXT values are never dropped
         }
-        return Set.copyOf(set);
+        String[] keys = new String[values.size()];
+        for (int i = 0; i < keys.length; i++) {
+            String text = (String) values.get(i);
+            keys[i] = caseInsensitive ? canonical.canonical(text.toLowerCase(Locale.ROOT)) : text;
+        }
+        return KeySet.of(canonical.strings(List.of(keys)));
     }
 
     private CompiledCondition inSegment(Condition condition) {
@@ -123,8 +165,7 @@ final class ConditionCompiler {
         if (definition == null || !compiling.add(key)) {
             return CompiledSegment.EMPTY;
         }
-        Set<String> keys = Set.copyOf(new HashSet<>(
-                definition.keys().stream().filter(Objects::nonNull).toList()));
+        KeySet keys = KeySet.of(canonical.strings(definition.keys()));
         CompiledSegment segment = new CompiledSegment(keys, compileAll(definition.conditions()));
         compiling.remove(key);
         segments.put(key, segment);

@@ -22,10 +22,12 @@ final class FlagCompiler {
 
     private final long changeNumber;
     private final ConditionCompiler conditions;
+    private final Canonicalizer canonical;
 
-    FlagCompiler(long changeNumber, ConditionCompiler conditions) {
+    FlagCompiler(long changeNumber, ConditionCompiler conditions, Canonicalizer canonical) {
         this.changeNumber = changeNumber;
         this.conditions = conditions;
+        this.canonical = canonical;
     }
 
     CompiledFlag compile(FlagConfig flag) {
@@ -53,16 +55,17 @@ final class FlagCompiler {
         return new CompiledFlag(flag, disabled, prerequisites, rules, defaultServe, notInSplit);
     }
 
-    private static CompiledPrerequisite prerequisite(Prerequisite prerequisite, Results results, String off) {
+    private CompiledPrerequisite prerequisite(Prerequisite prerequisite, Results results, String off) {
         Set<String> treatments = new HashSet<>(prerequisite.treatments());
         treatments.remove(null);
-        EvaluationResult notMet =
-                results.of(off, "prerequisite not met: " + prerequisite.flag(), Reason.DISABLED, null);
+        EvaluationResult notMet = results.of(
+                off, canonical.canonical("prerequisite not met: " + prerequisite.flag()), Reason.DISABLED, null);
         return new CompiledPrerequisite(prerequisite.flag(), Set.copyOf(treatments), notMet);
     }
 
     private CompiledRule rule(Rule rule, Results results) {
-        CompiledServe serve = serve(rule.serve(), results, "rule:" + rule.id(), Reason.TARGETING_MATCH, rule.id());
+        CompiledServe serve = serve(
+                rule.serve(), results, canonical.canonical("rule:" + rule.id()), Reason.TARGETING_MATCH, rule.id());
         return new CompiledRule(conditions.compileAll(rule.conditions()), serve);
     }
 

@@ -4,7 +4,6 @@ import com.google.re2j.Pattern;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Whether one non-null attribute value matches any of a condition's values, already parsed at
@@ -15,8 +14,8 @@ sealed interface ValueMatcher {
 
     boolean matches(Object value);
 
-    /** IN: exact membership in a hash set (lower-cased on both sides when case-insensitive). */
-    record In(Set<String> values, boolean caseInsensitive) implements ValueMatcher {
+    /** IN: exact membership in a {@link KeySet} (lower-cased on both sides when case-insensitive). */
+    record In(KeySet values, boolean caseInsensitive) implements ValueMatcher {
         @Override
         public boolean matches(Object value) {
             String text = AttributeValues.text(value);

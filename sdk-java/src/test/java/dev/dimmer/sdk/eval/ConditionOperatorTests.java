@@ -271,6 +271,23 @@ class ConditionOperatorTests {
     }
 
     @Test
+    void inSegment_conditionMetFirstInsideItsOwnSegment_stillMatchesElsewhere() {
+        // "a" refers to itself: compiling "NOT key IN_SEGMENT a" meets "key IN_SEGMENT a" while
+        // "a" is half-built (so empty there); a flag using that condition must still see all of "a".
+        Condition inA = cond("key", "IN_SEGMENT", "a");
+        var snapshot = new Snapshot(
+                "e",
+                1,
+                List.of(flag("notA", off(), rule("r", on(), not(inA))), flag("viaA", off(), rule("r", on(), inA))),
+                List.of(new SegmentDefinition("a", List.of("alice"), List.of(inA))));
+        EvaluationEngine engine = EvaluationEngine.compile(snapshot, CLOCK);
+        assertThat(engine.evaluate("viaA", "alice", Map.of(), "d").treatment()).isEqualTo("on");
+        assertThat(engine.evaluate("viaA", "carol", Map.of(), "d").treatment()).isEqualTo("off");
+        assertThat(engine.evaluate("notA", "alice", Map.of(), "d").treatment()).isEqualTo("off");
+        assertThat(engine.evaluate("notA", "carol", Map.of(), "d").treatment()).isEqualTo("on");
+    }
+
+    @Test
     void isTrue_acceptsBooleanOrText() {
         assertThat(holds(cond("beta", "IS_TRUE"), Map.of("beta", true))).isTrue();
         assertThat(holds(cond("beta", "IS_TRUE"), Map.of("beta", "TRUE"))).isTrue();

@@ -322,4 +322,55 @@ class EvaluationEngineTests {
         assertThat(engine.flag("nope")).isEmpty();
         assertThat(engine.flag(null)).isEmpty();
     }
+
+    @Test
+    void compile_equalValuesOfDifferentFlags_areKeptOnce() {
+        // built separately, as a JSON parser would: equal but distinct instances
+        FlagConfig a =
+                flag("a", off(), rule(new String("r"), on(), cond(new String("country"), "IN", new String("NO"))));
+        FlagConfig b =
+                flag("b", off(), rule(new String("r"), on(), cond(new String("country"), "IN", new String("NO"))));
+        EvaluationEngine engine = engine(a, b);
+        FlagConfig keptA = engine.flag("a").orElseThrow();
+        FlagConfig keptB = engine.flag("b").orElseThrow();
+        assertThat(keptA).isEqualTo(a);
+        assertThat(keptB).isEqualTo(b);
+        assertThat(keptA.rules().get(0)).isSameAs(keptB.rules().get(0));
+        assertThat(keptA.offTreatment()).isSameAs(keptB.offTreatment());
+        assertThat(engine.evaluate("a", "u", Map.of("country", "NO"), "d").label())
+                .isSameAs(
+                        engine.evaluate("b", "u", Map.of("country", "NO"), "d").label());
+        assertThat(engine.evaluate("b", "u", Map.of("country", "NO"), "d").treatment())
+                .isEqualTo("on");
+        assertThat(engine.evaluate("b", "u", Map.of("country", "SE"), "d").treatment())
+                .isEqualTo("off");
+    }
+
+    @Test
+    void compile_treatmentConfigs_areNotSharedBetweenFlags() {
+        Map<String, Object> parsed = new java.util.LinkedHashMap<>(Map.of("variant", "b"));
+        FlagConfig a = withConfig("a", parsed);
+        FlagConfig b = withConfig("b", new java.util.LinkedHashMap<>(parsed));
+        EvaluationEngine engine = engine(a, b);
+        Object configA = engine.evaluate("a", "u", NONE, "d").config();
+        Object configB = engine.evaluate("b", "u", NONE, "d").config();
+        assertThat(configA).isEqualTo(parsed).isEqualTo(configB).isNotSameAs(configB);
+        assertThat(engine.flag("a")).contains(a);
+    }
+
+    private static FlagConfig withConfig(String key, Object config) {
+        return new FlagConfig(
+                key,
+                List.of(new Treatment("on", null, config)),
+                true,
+                false,
+                "on",
+                List.of(),
+                Serve.fixed("on"),
+                10_000,
+                0,
+                0,
+                List.of(),
+                1);
+    }
 }
