@@ -11,6 +11,7 @@ import dev.dimmer.server.security.Actor;
 import dev.dimmer.server.system.ApiException;
 import dev.dimmer.server.system.Violations;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -255,15 +256,18 @@ class SegmentService {
     }
 
     private static void checkConditions(Violations v, List<Condition> conditions) {
+        // Segments are leaves: a condition may not refer to another segment. Such a condition gets
+        // this one message; the engine's own findings about it (an unknown segment) would only repeat it.
+        Set<String> segmentReferences = new HashSet<>();
         for (int i = 0; i < conditions.size(); i++) {
             Condition c = conditions.get(i);
             if (c != null && "IN_SEGMENT".equals(c.operator())) {
                 v.add("/conditions/" + i + "/operator", "a segment cannot refer to other segments");
+                segmentReferences.add("/conditions/" + i + "/");
             }
         }
-        // Segments are leaves: no IN_SEGMENT inside, so the known segment set is empty.
         ConfigValidator.validateConditions(conditions, "/conditions", Set.of()).stream()
-                .filter(violation -> !violation.message().contains("segment"))
+                .filter(violation -> segmentReferences.stream().noneMatch(violation.pointer()::startsWith))
                 .forEach(violation -> v.add(violation.pointer(), violation.message()));
     }
 }
