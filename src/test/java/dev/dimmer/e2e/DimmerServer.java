@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * One server replica running in this JVM on a random loopback port, started with
@@ -63,6 +64,11 @@ final class DimmerServer implements AutoCloseable {
 
     Api sdk(String sdkKey) {
         return new Api(port, sdkKey);
+    }
+
+    /** The replica's own database access, for checking what was stored. */
+    JdbcTemplate jdbc() {
+        return context.getBean(JdbcTemplate.class);
     }
 
     boolean isRunning() {
