@@ -72,8 +72,7 @@ record Scenario(Api admin, String project, String flag, String sdkKey) {
 
     /** Replaces the flag's configuration (If-Match the current version); returns the new version. */
     long configure(Map<String, Object> configuration) {
-        String etag = expect(admin.get(configurationPath()), 200).header("ETag");
-        return expect(admin.withHeader("If-Match", etag).put(configurationPath(), configuration), 200)
+        return Fixtures.configure(admin, project, ENVIRONMENT, flag, configuration)
                 .json()
                 .get("version")
                 .asLong();

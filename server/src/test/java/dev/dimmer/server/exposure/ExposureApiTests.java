@@ -78,37 +78,35 @@ class ExposureApiTests {
     }
 
     private void splitFiftyFifty() {
-        String path = "/api/v1/projects/" + project + "/environments/production/flags/checkout";
-        String etag = expect(admin.get(path), 200).header("ETag");
-        expect(
-                admin.withHeader("If-Match", etag)
-                        .put(
-                                path,
-                                Map.of(
-                                        "enabled",
-                                        true,
-                                        "offTreatment",
-                                        "off",
-                                        "rules",
-                                        List.of(Map.of(
-                                                "id",
-                                                "beta",
-                                                "conditions",
-                                                List.of(Map.of(
-                                                        "attribute", "email",
-                                                        "operator", "ENDS_WITH",
-                                                        "values", List.of("@beta.example"))),
-                                                "serve",
-                                                Map.of("treatment", "off"))),
-                                        "defaultServe",
-                                        Map.of(
-                                                "split",
-                                                List.of(
-                                                        Map.of("treatment", "on", "weight", 5000),
-                                                        Map.of("treatment", "off", "weight", 5000))),
-                                        "trafficAllocation",
-                                        10000)),
-                200);
+        Fixtures.configure(
+                admin,
+                project,
+                "production",
+                "checkout",
+                Map.of(
+                        "enabled",
+                        true,
+                        "offTreatment",
+                        "off",
+                        "rules",
+                        List.of(Map.of(
+                                "id",
+                                "beta",
+                                "conditions",
+                                List.of(Map.of(
+                                        "attribute", "email",
+                                        "operator", "ENDS_WITH",
+                                        "values", List.of("@beta.example"))),
+                                "serve",
+                                Map.of("treatment", "off"))),
+                        "defaultServe",
+                        Map.of(
+                                "split",
+                                List.of(
+                                        Map.of("treatment", "on", "weight", 5000),
+                                        Map.of("treatment", "off", "weight", 5000))),
+                        "trafficAllocation",
+                        10000));
     }
 
     private String exposurePath() {

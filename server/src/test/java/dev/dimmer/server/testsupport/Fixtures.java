@@ -35,6 +35,14 @@ public final class Fixtures {
                 201);
     }
 
+    /** Replaces a flag's configuration in an environment, If-Match its current version. */
+    public static Api.Response configure(
+            Api api, String project, String environment, String flag, Map<String, Object> configuration) {
+        String path = "/api/v1/projects/" + project + "/environments/" + environment + "/flags/" + flag;
+        String etag = expect(api.get(path), 200).header("ETag");
+        return expect(api.withHeader("If-Match", etag).put(path, configuration), 200);
+    }
+
     public static Api.Response expect(Api.Response response, int status) {
         assertThat(response.status()).as("%s", response).isEqualTo(status);
         return response;
