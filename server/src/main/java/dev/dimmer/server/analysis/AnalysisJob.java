@@ -165,7 +165,7 @@ class AnalysisJob {
                 && settled(environment.getId(), latest.get().computedAt())) {
             return false;
         }
-        reports.refresh(project, environment, flag, exposure);
+        reports.refresh(project, environment, flag, exposure, true);
         return true;
     }
 
