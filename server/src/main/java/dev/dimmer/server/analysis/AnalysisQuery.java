@@ -251,6 +251,9 @@ class AnalysisQuery {
                 "INSERT INTO analysis_users (environment_id, flag_id, key, treatment, treatments, first_seen, label,"
                         + " post, pre)\nSELECT ?, ?, p.* FROM (" + perUser + ") p",
                 args.toArray());
+        // Fresh statistics: the incremental computations join with this table by key (and without them, on a table
+        // autovacuum has not analysed yet, the planner guesses badly: minutes instead of a second).
+        update(c, "ANALYZE analysis_users");
         List<Object> sumArgs = new ArrayList<>();
         sumArgs.add(scope.splitLabel() == null ? "" : scope.splitLabel());
         sumArgs.add(scope.environmentId());
