@@ -37,6 +37,9 @@ import org.springframework.stereotype.Component;
  * versions, when each success metric was attached). Because {@code received_at} is a transaction's start time, a batch
  * that committed just after a run may carry an earlier time; so a run whose environment received data less than
  * {@link #DEFAULT_SETTLE} before it is not trusted as a baseline, and the next run recomputes once more.
+ *
+ * <p>A flag that is rerun is updated incrementally when its stored per-user state allows it ({@link AnalysisQuery}:
+ * only the users touched by new events or changed exposures are read), else recomputed in full.
  */
 @Component
 class AnalysisJob {
@@ -165,7 +168,7 @@ class AnalysisJob {
                 && settled(environment.getId(), latest.get().computedAt())) {
             return false;
         }
-        reports.refresh(project, environment, flag, exposure);
+        reports.refresh(project, environment, flag, exposure, true);
         return true;
     }
 

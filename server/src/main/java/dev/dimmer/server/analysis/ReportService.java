@@ -228,6 +228,18 @@ class ReportService {
      * @param exposure the flag's exposure summary if already known, else null (it is read)
      */
     ExperimentReport refresh(Project project, Environment environment, Flag flag, long[] exposure) throws SQLException {
+        return refresh(project, environment, flag, exposure, false);
+    }
+
+    /**
+     * Computes the report now and stores it (when there is exposure).
+     *
+     * @param exposure the flag's exposure summary if already known, else null (it is read)
+     * @param incremental whether the flag's stored per-user state may be used (AnalysisQuery); false recomputes the
+     *     state from all events of the window
+     */
+    ExperimentReport refresh(Project project, Environment environment, Flag flag, long[] exposure, boolean incremental)
+            throws SQLException {
         long started = System.nanoTime();
         Instant now = clock.instant();
         Setup setup = setup(environment, flag);
@@ -236,7 +248,7 @@ class ReportService {
             return empty(project, environment, flag, setup, now);
         }
         Inputs inputs = inputs(environment, setup, summary);
-        ExperimentReport report = compute(project, environment, flag, setup, inputs.firstExposure(), now);
+        ExperimentReport report = compute(project, environment, flag, setup, inputs.firstExposure(), now, incremental);
         store(environment.getId(), flag.getId(), report, inputs.fingerprint(), System.nanoTime() - started);
         return report;
     }
@@ -258,7 +270,13 @@ class ReportService {
     }
 
     ExperimentReport compute(
-            Project project, Environment environment, Flag flag, Setup setup, Instant firstExposure, Instant now)
+            Project project,
+            Environment environment,
+            Flag flag,
+            Setup setup,
+            Instant firstExposure,
+            Instant now,
+            boolean incremental)
             throws SQLException {
         List<MetricReport> headers = metricHeaders(setup, firstExposure);
         List<MetricDefinition> definitions = new ArrayList<>();
@@ -269,15 +287,16 @@ class ReportService {
             inputs.add(new MetricInput(m.getEventType(), m.getAggregation(), m.isCuped()));
         }
         String splitLabel = setup.weights().isEmpty() ? null : DEFAULT_RULE_LABEL;
-        Aggregates aggregates = inputs.isEmpty()
-                ? query.aggregate(
-                        environment.getId(),
-                        flag.getKey(),
-                        List.of(new MetricInput("", Aggregation.COUNT, false)),
-                        firstExposure,
-                        now,
-                        splitLabel)
-                : query.aggregate(environment.getId(), flag.getKey(), inputs, firstExposure, now, splitLabel);
+        Aggregates aggregates = query.aggregate(
+                environment.getId(),
+                flag.getId(),
+                flag.getKey(),
+                inputs.isEmpty() ? List.of(new MetricInput("", Aggregation.COUNT, false)) : inputs,
+                firstExposure,
+                now,
+                splitLabel,
+                setup.describe(),
+                incremental);
 
         // Arms: control first, then the flag's treatments in their order, then anything else observed.
         Map<String, ArmCount> observed = new LinkedHashMap<>();

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * DESIGN §7: 1 M exposed users, 10 M events, 5 metrics; full analysis ≤ 60 s, incremental rerun ≤ 10 s. Loads the
@@ -34,6 +35,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 @Tag("benchmark")
 @IntegrationTest
+@TestPropertySource(properties = "logging.level.dev.dimmer.server.analysis.AnalysisQuery=DEBUG")
 class AnalysisBenchmark {
 
     static final int USERS = Integer.getInteger("bench.users", 1_000_000);
@@ -165,10 +167,72 @@ class AnalysisBenchmark {
         start = System.nanoTime();
         AnalysisJob.Outcome changed = job.runOnce();
         double rerun = seconds(System.nanoTime() - start);
-        log("rerun after 100 000 new events (job, flag recomputed): %.2f s (%s)", rerun, changed);
+        log("rerun after 100 000 new events (job, incremental): %.2f s (%s)", rerun, changed);
         assertThat(changed.analysed()).isEqualTo(1);
+        logLatestRun(environment, flag);
+
+        // 4. Rerun after 100 000 new events and 10 000 new exposures (new users are recomputed from all their events).
+        jdbc.update("""
+                INSERT INTO exposures (environment_id, flag, key, treatment, first_seen, first_label)
+                SELECT ?, 'bench', 'n' || g, CASE WHEN g % 2 = 0 THEN 'on' ELSE 'off' END,
+                       now() - interval '2 minutes', 'default rule'
+                FROM generate_series(1, 10000) g
+                """, env);
+        jdbc.update("""
+                INSERT INTO events (environment_id, key, type, value, properties, time)
+                SELECT ?, CASE WHEN g % 10 = 0 THEN 'n' || (g / 10) ELSE 'u' || (1 + g * 13 % ?) END, 'purchase', 50,
+                       NULL, now() - interval '1 minute'
+                FROM generate_series(1, 100000) g
+                """, env, USERS);
+        jdbc.update(
+                "INSERT INTO ingest_batches (environment_id, kind, batch_id, accepted, rejected) VALUES (?, 'events', 'b3', 100000, 0)",
+                env);
+        start = System.nanoTime();
+        AnalysisJob.Outcome exposed = job.runOnce();
+        double rerunExposed = seconds(System.nanoTime() - start);
+        log(
+                "rerun after 100 000 new events and 10 000 new exposures (job, incremental): %.2f s (%s)",
+                rerunExposed, exposed);
+        assertThat(exposed.analysed()).isEqualTo(1);
+        logLatestRun(environment, flag);
+        ExperimentReport stored = reports.load(reports.latestRun(environment.getId(), flag.getId())
+                .orElseThrow()
+                .id());
+
+        // 5. The same data recomputed in full: the same arms as the incremental report.
+        start = System.nanoTime();
+        ExperimentReport again = reports.refresh(project, environment, flag, null);
+        log("full analysis again: %.2f s", seconds(System.nanoTime() - start));
+        log("  incremental arms %s", stored.arms());
+        log("  full arms        %s", again.arms());
+        assertThat(again.arms()).isEqualTo(stored.arms());
+        for (int i = 0; i < again.metrics().size(); i++) {
+            for (int j = 0; j < again.metrics().get(i).treatments().size(); j++) {
+                log(
+                        "  %s: incremental %s | full %s",
+                        again.metrics().get(i).key(),
+                        stored.metrics().get(i).treatments().get(j).summary(),
+                        again.metrics().get(i).treatments().get(j).summary());
+            }
+        }
 
         Files.writeString(Path.of("target", "analysis-benchmark.txt"), String.join("\n", lines) + "\n");
+    }
+
+    private void logLatestRun(Environment environment, Flag flag) {
+        Map<String, Object> run = jdbc.queryForMap(
+                "SELECT duration_millis FROM analysis_runs WHERE environment_id = ? AND flag_id = ?"
+                        + " ORDER BY computed_at DESC, id DESC LIMIT 1",
+                environment.getId(),
+                flag.getId());
+        Map<String, Object> state = jdbc.queryForMap(
+                "SELECT (SELECT count(*) FROM analysis_users WHERE environment_id = ? AND flag_id = ?) AS users,"
+                        + " (SELECT window_to FROM analysis_state WHERE environment_id = ? AND flag_id = ?) AS window_to",
+                environment.getId(),
+                flag.getId(),
+                environment.getId(),
+                flag.getId());
+        log("  stored run took %s ms; per-user state %s", run.get("duration_millis"), state);
     }
 
     private static void metric(
