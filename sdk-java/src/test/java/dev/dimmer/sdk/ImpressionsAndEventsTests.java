@@ -126,6 +126,8 @@ class ImpressionsAndEventsTests {
                 .containsEntry("value", 9.5)
                 .containsEntry("properties", Map.of("sku", "A1"))
                 .containsKey("time");
+        // The server records the batch before the client has read its 202: wait for the client's count.
+        await("counted as sent", Duration.ofSeconds(3), () -> client.stats().eventsSent() == 1);
         assertThat(client.stats().eventsSent()).isEqualTo(1);
     }
 
