@@ -46,6 +46,8 @@ import java.util.function.Consumer;
 public final class SnapshotSync {
 
     private static final long STABLE_STREAM_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** How long close() waits for the stream's thread, which ends as soon as its socket is closed. */
+    private static final long STREAM_EXIT_MILLIS = 2_000;
 
     private final Transport transport;
     private final ScheduledExecutorService scheduler;
@@ -173,6 +175,7 @@ public final class SnapshotSync {
         streamConnected = false;
         if (c != null) {
             c.cancel();
+            c.awaitExit(STREAM_EXIT_MILLIS);
         }
         setState(ClientState.CLOSED);
         ready.completeExceptionally(
@@ -380,12 +383,16 @@ public final class SnapshotSync {
     // ---- streaming ----
 
     private void connectStream() {
-        if (closed || !streaming) {
-            return;
+        StreamConnection c;
+        synchronized (this) { // with close(): a stream is either never started or seen and stopped by it
+            if (closed || !streaming) {
+                return;
+            }
+            c = new StreamConnection();
+            stream = c;
+            c.thread = streamThreads.newThread(c::run);
+            c.thread.start();
         }
-        StreamConnection c = new StreamConnection();
-        stream = c;
-        streamThreads.newThread(c::run).start();
     }
 
     private void dropStream(StreamConnection c, boolean stable) {
@@ -418,6 +425,7 @@ public final class SnapshotSync {
     private final class StreamConnection {
 
         private volatile EventStreamConnection connection;
+        volatile Thread thread;
         volatile boolean cancelled;
         volatile long lastLineNanos = System.nanoTime();
         volatile int status;
@@ -504,6 +512,18 @@ public final class SnapshotSync {
             EvaluationEngine current = engine;
             if (current == null || announced > current.changeNumber() || !serverConfirmed) {
                 fetch();
+            }
+        }
+
+        void awaitExit(long millis) {
+            Thread t = thread;
+            if (t == null || t == Thread.currentThread()) {
+                return;
+            }
+            try {
+                t.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
