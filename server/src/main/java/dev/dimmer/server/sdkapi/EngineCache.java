@@ -16,11 +16,11 @@ public class EngineCache {
 
     private final ConcurrentHashMap<Long, Compiled> engines = new ConcurrentHashMap<>();
     private final ChangeFeed feed;
-    private final SnapshotAssembler assembler;
+    private final SnapshotCache snapshots;
 
-    EngineCache(ChangeFeed feed, SnapshotAssembler assembler) {
+    EngineCache(ChangeFeed feed, SnapshotCache snapshots) {
         this.feed = feed;
-        this.assembler = assembler;
+        this.snapshots = snapshots;
     }
 
     public EvaluationEngine current(long environmentId) {
@@ -33,7 +33,9 @@ public class EngineCache {
                     if (current != null && current.changeNumber() >= changeNumber) {
                         return current;
                     }
-                    EvaluationEngine engine = EvaluationEngine.compile(assembler.assemble(id));
+                    // the snapshot the SDKs download, read once per change for both
+                    EvaluationEngine engine = EvaluationEngine.compile(
+                            snapshots.get(id, changeNumber).snapshot());
                     return new Compiled(engine.changeNumber(), engine);
                 })
                 .engine();

@@ -10,14 +10,14 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The serialized snapshot of each environment, plain and gzipped, built once per change number
- * and then served as bytes: thousands of SDKs polling must not each cost a database read and a
+ * The snapshot of each environment, as read and as bytes (plain and gzipped), built once per
+ * change number and then served as bytes: thousands of SDKs polling must not each cost a database read and a
  * JSON serialization.
  */
 @Component
 class SnapshotCache {
 
-    record Serialized(long changeNumber, byte[] json, byte[] gzip) {}
+    record Serialized(Snapshot snapshot, long changeNumber, byte[] json, byte[] gzip) {}
 
     private final ConcurrentHashMap<Long, Serialized> byEnvironment = new ConcurrentHashMap<>();
     private final SnapshotAssembler assembler;
@@ -41,7 +41,7 @@ class SnapshotCache {
             }
             Snapshot snapshot = assembler.assemble(id);
             byte[] plain = json.writeValueAsBytes(snapshot);
-            return new Serialized(snapshot.changeNumber(), plain, gzip(plain));
+            return new Serialized(snapshot, snapshot.changeNumber(), plain, gzip(plain));
         });
     }
 
