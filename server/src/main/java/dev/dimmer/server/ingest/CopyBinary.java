@@ -1,16 +1,15 @@
 package dev.dimmer.server.ingest;
 
-import dev.dimmer.server.ingest.Items.Event;
-import dev.dimmer.server.ingest.Items.Impression;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * Rows in PostgreSQL's binary COPY format. Against the text format it saves formatting timestamps and doubles here
- * and, more importantly on a small machine, parsing them in PostgreSQL ({@code timestamptz_in} is the most expensive
- * part of a text COPY row of this table): timestamps travel as microseconds since 2000-01-01, doubles as IEEE bits.
+ * Rows in PostgreSQL's binary COPY format, appended field by field as the batch is read. Against the text format it
+ * saves formatting timestamps and doubles here and, more importantly on a small machine, parsing them in PostgreSQL
+ * ({@code timestamptz_in} is the most expensive part of a text COPY row of this table): timestamps travel as
+ * microseconds since 2000-01-01, doubles as IEEE bits. Text is encoded to UTF-8 straight into the buffer, without an
+ * intermediate byte array per field.
  */
 final class CopyBinary {
 
@@ -21,99 +20,117 @@ final class CopyBinary {
 
     private byte[] buffer;
     private int size;
+    private int rows;
+    private boolean finished;
 
-    private CopyBinary(int capacity) {
+    CopyBinary(int capacity) {
         buffer = Arrays.copyOf(HEADER, Math.max(capacity, 64));
         size = HEADER.length;
         int32(0); // flags
         int32(0); // header extension length
     }
 
-    static byte[] events(long environmentId, List<Event> events) {
-        CopyBinary out = new CopyBinary(64 + events.size() * 80);
-        for (Event e : events) {
-            out.int16(6);
-            out.int64Field(environmentId);
-            out.text(e.key());
-            out.text(e.type());
-            if (e.value() == null) {
-                out.nullField();
-            } else {
-                out.int32(8);
-                out.int64(Double.doubleToRawLongBits(e.value()));
-            }
-            if (e.properties() == null) {
-                out.nullField();
-            } else {
-                out.jsonb(e.properties());
-            }
-            out.timestamp(e.time());
-        }
-        return out.finish();
+    /** Starts a row of {@code columns} fields; every field must then be appended, in the table's column order. */
+    CopyBinary row(int columns) {
+        rows++;
+        int16(columns);
+        return this;
     }
 
-    static byte[] impressions(long environmentId, List<Impression> impressions) {
-        CopyBinary out = new CopyBinary(64 + impressions.size() * 96);
-        for (Impression i : impressions) {
-            out.int16(7);
-            out.int64Field(environmentId);
-            out.text(i.flag());
-            out.text(i.key());
-            out.text(i.treatment());
-            out.text(i.label());
-            if (i.changeNumber() == null) {
-                out.nullField();
-            } else {
-                out.int64Field(i.changeNumber());
-            }
-            out.timestamp(i.time());
-        }
-        return out.finish();
-    }
-
-    private byte[] finish() {
-        int16(-1);
-        return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
-    }
-
-    private void ensure(int more) {
-        if (size + more > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
-        }
-    }
-
-    private void nullField() {
-        int32(-1);
-    }
-
-    private void int64Field(long value) {
+    CopyBinary int64(long value) {
         int32(8);
-        int64(value);
+        int64Bits(value);
+        return this;
     }
 
-    private void timestamp(Instant t) {
-        long micros = Math.multiplyExact(t.getEpochSecond() - POSTGRES_EPOCH_SECONDS, 1_000_000L)
-                + Math.round(t.getNano() / 1000.0);
-        int64Field(micros);
+    CopyBinary float8(double value) {
+        int32(8);
+        int64Bits(Double.doubleToRawLongBits(value));
+        return this;
     }
 
-    private void text(String value) {
-        // PostgreSQL text cannot hold NUL; the validated strings rarely contain one
-        String clean = value.indexOf('\0') < 0 ? value : value.replace("\0", "");
-        byte[] bytes = clean.getBytes(StandardCharsets.UTF_8);
-        int32(bytes.length);
-        ensure(bytes.length);
-        System.arraycopy(bytes, 0, buffer, size, bytes.length);
-        size += bytes.length;
+    CopyBinary nullField() {
+        int32(-1);
+        return this;
     }
 
-    private void jsonb(String json) {
+    CopyBinary timestamp(Instant t) {
+        return int64(Math.multiplyExact(t.getEpochSecond() - POSTGRES_EPOCH_SECONDS, 1_000_000L)
+                + Math.round(t.getNano() / 1000.0));
+    }
+
+    /**
+     * UTF-8, as {@link String#getBytes} with UTF-8 would encode it (an unpaired surrogate becomes {@code '?'}), minus
+     * NUL characters, which PostgreSQL text cannot hold.
+     */
+    CopyBinary text(CharSequence value) {
+        int n = value.length();
+        ensure(4 + 3 * n);
+        int lengthAt = size;
+        size += 4;
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                if (c != 0) {
+                    buffer[size++] = (byte) c;
+                }
+            } else if (c < 0x800) {
+                buffer[size++] = (byte) (0xc0 | c >> 6);
+                buffer[size++] = (byte) (0x80 | c & 0x3f);
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, value.charAt(++i));
+                buffer[size++] = (byte) (0xf0 | cp >> 18);
+                buffer[size++] = (byte) (0x80 | cp >> 12 & 0x3f);
+                buffer[size++] = (byte) (0x80 | cp >> 6 & 0x3f);
+                buffer[size++] = (byte) (0x80 | cp & 0x3f);
+            } else if (Character.isSurrogate(c)) {
+                buffer[size++] = '?';
+            } else {
+                buffer[size++] = (byte) (0xe0 | c >> 12);
+                buffer[size++] = (byte) (0x80 | c >> 6 & 0x3f);
+                buffer[size++] = (byte) (0x80 | c & 0x3f);
+            }
+        }
+        putInt32(lengthAt, size - lengthAt - 4);
+        return this;
+    }
+
+    CopyBinary jsonb(String json) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         int32(bytes.length + 1);
         ensure(bytes.length + 1);
         buffer[size++] = 1; // jsonb binary format version
         System.arraycopy(bytes, 0, buffer, size, bytes.length);
         size += bytes.length;
+        return this;
+    }
+
+    /** Appends the trailer; after this the first {@link #size()} bytes of {@link #buffer()} are the COPY data. */
+    CopyBinary finish() {
+        if (!finished) {
+            int16(-1);
+            finished = true;
+        }
+        return this;
+    }
+
+    /** The buffer itself, not a copy: only its first {@link #size()} bytes are data. */
+    byte[] buffer() {
+        return buffer;
+    }
+
+    int size() {
+        return size;
+    }
+
+    int rows() {
+        return rows;
+    }
+
+    private void ensure(int more) {
+        if (size + more > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+        }
     }
 
     private void int16(int value) {
@@ -124,13 +141,18 @@ final class CopyBinary {
 
     private void int32(int value) {
         ensure(4);
-        buffer[size++] = (byte) (value >>> 24);
-        buffer[size++] = (byte) (value >>> 16);
-        buffer[size++] = (byte) (value >>> 8);
-        buffer[size++] = (byte) value;
+        putInt32(size, value);
+        size += 4;
     }
 
-    private void int64(long value) {
+    private void putInt32(int at, int value) {
+        buffer[at] = (byte) (value >>> 24);
+        buffer[at + 1] = (byte) (value >>> 16);
+        buffer[at + 2] = (byte) (value >>> 8);
+        buffer[at + 3] = (byte) value;
+    }
+
+    private void int64Bits(long value) {
         ensure(8);
         for (int shift = 56; shift >= 0; shift -= 8) {
             buffer[size++] = (byte) (value >>> shift);

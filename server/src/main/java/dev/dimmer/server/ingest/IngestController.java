@@ -85,6 +85,7 @@ class IngestController {
                 batch = new BatchReader(
                                 json,
                                 kind,
+                                caller.environmentId(),
                                 properties.maxItems(),
                                 clock.instant(),
                                 properties.maxAge(),
@@ -95,7 +96,7 @@ class IngestController {
                 throw e;
             }
             long parsed = System.nanoTime();
-            Result result = ingest.store(caller.environmentId(), kind, batch);
+            Result result = ingest.store(batch);
             meters.timer("dimmer.ingest.read", "kind", kind.wireName).record(parsed - started, TimeUnit.NANOSECONDS);
             meters.timer("dimmer.ingest.write", "kind", kind.wireName)
                     .record(System.nanoTime() - parsed, TimeUnit.NANOSECONDS);

@@ -1,10 +1,8 @@
 package dev.dimmer.server.ingest;
 
 import dev.dimmer.server.ingest.BatchReader.Batch;
-import dev.dimmer.server.ingest.Items.Event;
-import dev.dimmer.server.ingest.Items.Impression;
+import dev.dimmer.server.ingest.Items.Exposure;
 import dev.dimmer.server.ingest.Items.Sdk;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -70,36 +68,36 @@ class IngestService {
         this.clock = clock;
     }
 
-    Result store(long environmentId, BatchKind kind, Batch batch) throws SQLException {
+    Result store(Batch batch) throws SQLException {
         Result result;
         try {
-            result = storeOnce(environmentId, kind, batch);
+            result = storeOnce(batch);
         } catch (SQLException e) {
             if (!isMissingPartition(e)) {
                 throw e;
             }
             // A day without its partition (the job has not run since midnight): create and retry once.
-            partitions.ensureDays(day(earliest(batch)), day(latest(batch)));
-            result = storeOnce(environmentId, kind, batch);
+            partitions.ensureDays(day(batch.earliest()), day(batch.latest()));
+            result = storeOnce(batch);
         }
-        touchSdk(environmentId, batch.sdk());
+        touchSdk(batch.environmentId(), batch.sdk());
         return result;
     }
 
-    private Result storeOnce(long environmentId, BatchKind kind, Batch batch) throws SQLException {
+    private Result storeOnce(Batch batch) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Integer earlier = claimBatchId(c, environmentId, kind, batch);
+                Integer earlier = claimBatchId(c, batch);
                 if (earlier != null) {
                     c.rollback();
                     return new Result(batch.batchId(), true, earlier, batch.rejected());
                 }
-                if (kind == BatchKind.IMPRESSIONS && !batch.impressions().isEmpty()) {
-                    copy(c, COPY_IMPRESSIONS, CopyBinary.impressions(environmentId, batch.impressions()));
-                    upsertExposures(c, environmentId, batch.impressions());
-                } else if (kind == BatchKind.EVENTS && !batch.events().isEmpty()) {
-                    copy(c, COPY_EVENTS, CopyBinary.events(environmentId, batch.events()));
+                if (batch.accepted() > 0) {
+                    copy(c, batch.kind() == BatchKind.IMPRESSIONS ? COPY_IMPRESSIONS : COPY_EVENTS, batch.rows());
+                }
+                if (!batch.exposures().isEmpty()) {
+                    upsertExposures(c, batch.environmentId(), batch.exposures());
                 }
                 c.commit();
                 return new Result(batch.batchId(), false, batch.accepted(), batch.rejected());
@@ -113,13 +111,12 @@ class IngestService {
     }
 
     /** Inserts the batch id; null when this is the first time, else the accepted count of the earlier delivery. */
-    private static Integer claimBatchId(Connection c, long environmentId, BatchKind kind, Batch batch)
-            throws SQLException {
+    private static Integer claimBatchId(Connection c, Batch batch) throws SQLException {
         try (PreparedStatement s =
                 c.prepareStatement("INSERT INTO ingest_batches (environment_id, kind, batch_id, accepted, rejected)"
                         + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            s.setLong(1, environmentId);
-            s.setString(2, kind.wireName);
+            s.setLong(1, batch.environmentId());
+            s.setString(2, batch.kind().wireName);
             s.setString(3, batch.batchId());
             s.setInt(4, batch.accepted());
             s.setInt(5, batch.rejected().size());
@@ -129,8 +126,8 @@ class IngestService {
         }
         try (PreparedStatement s = c.prepareStatement(
                 "SELECT accepted FROM ingest_batches WHERE environment_id = ? AND kind = ? AND batch_id = ?")) {
-            s.setLong(1, environmentId);
-            s.setString(2, kind.wireName);
+            s.setLong(1, batch.environmentId());
+            s.setString(2, batch.kind().wireName);
             s.setString(3, batch.batchId());
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? r.getInt(1) : 0;
@@ -138,10 +135,15 @@ class IngestService {
         }
     }
 
-    static void copy(Connection c, String sql, byte[] rows) throws SQLException {
+    static void copy(Connection c, String sql, CopyBinary rows) throws SQLException {
+        copy(c, sql, rows.buffer(), rows.size());
+    }
+
+    /** COPY of the first {@code length} bytes of {@code data}, in the format {@code sql} names. */
+    static void copy(Connection c, String sql, byte[] data, int length) throws SQLException {
         CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            copy.writeToCopy(rows, 0, rows.length);
+            copy.writeToCopy(data, 0, length);
             copy.endCopy();
         } finally {
             if (copy.isActive()) {
@@ -151,80 +153,16 @@ class IngestService {
     }
 
     /**
-     * Rows in COPY text format, as psql sends them. The server writes binary ({@link CopyBinary}); the text form is
-     * kept for the benchmark's raw-COPY baseline (IngestionBenchmark) and for debugging.
-     */
-    static byte[] impressionRows(long environmentId, List<Impression> impressions) {
-        StringBuilder out = new StringBuilder(impressions.size() * 96);
-        String env = Long.toString(environmentId);
-        for (Impression i : impressions) {
-            out.append(env).append('\t');
-            escape(out, i.flag()).append('\t');
-            escape(out, i.key()).append('\t');
-            escape(out, i.treatment()).append('\t');
-            escape(out, i.label()).append('\t');
-            if (i.changeNumber() == null) {
-                out.append("\\N");
-            } else {
-                out.append(i.changeNumber().longValue());
-            }
-            Instants.appendTimestamp(out.append('\t'), i.time());
-            out.append('\n');
-        }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    static byte[] eventRows(long environmentId, List<Event> events) {
-        StringBuilder out = new StringBuilder(events.size() * 80);
-        String env = Long.toString(environmentId);
-        for (Event e : events) {
-            out.append(env).append('\t');
-            escape(out, e.key()).append('\t');
-            escape(out, e.type()).append('\t');
-            if (e.value() == null) {
-                out.append("\\N");
-            } else {
-                out.append(e.value().doubleValue());
-            }
-            out.append('\t');
-            if (e.properties() == null) {
-                out.append("\\N");
-            } else {
-                escape(out, e.properties());
-            }
-            Instants.appendTimestamp(out.append('\t'), e.time());
-            out.append('\n');
-        }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** COPY text format: backslash, tab, newline and carriage return are escaped with a backslash. */
-    static StringBuilder escape(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char ch = value.charAt(i);
-            switch (ch) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\0' -> {} // PostgreSQL text cannot hold NUL
-                default -> out.append(ch);
-            }
-        }
-        return out;
-    }
-
-    /**
      * First impression per (flag, key, treatment) of this batch, merged into {@code exposures}. Sorted, so that two
      * concurrent batches lock shared rows in the same order and cannot deadlock; the {@code WHERE} makes a later
      * impression of a known exposure a no-op instead of a row update.
      */
-    private static void upsertExposures(Connection c, long environmentId, List<Impression> impressions)
+    private static void upsertExposures(Connection c, long environmentId, List<Exposure> impressions)
             throws SQLException {
-        Map<List<String>, Impression> first = new TreeMap<>(Comparator.<List<String>, String>comparing(k -> k.get(0))
+        Map<List<String>, Exposure> first = new TreeMap<>(Comparator.<List<String>, String>comparing(k -> k.get(0))
                 .thenComparing(k -> k.get(1))
                 .thenComparing(k -> k.get(2)));
-        for (Impression i : impressions) {
+        for (Exposure i : impressions) {
             first.merge(
                     List.of(i.flag(), i.key(), i.treatment()),
                     i,
@@ -237,7 +175,7 @@ class IngestService {
         String[] times = new String[n];
         String[] labels = new String[n];
         int j = 0;
-        for (Impression i : first.values()) {
+        for (Exposure i : first.values()) {
             flags[j] = i.flag();
             keys[j] = i.key();
             treatments[j] = i.treatment();
@@ -292,20 +230,6 @@ class IngestService {
         return "23514".equals(e.getSQLState())
                 && e.getMessage() != null
                 && e.getMessage().contains("no partition");
-    }
-
-    private static Instant earliest(Batch batch) {
-        Instant min = null;
-        for (Impression i : batch.impressions()) min = min == null || i.time().isBefore(min) ? i.time() : min;
-        for (Event e : batch.events()) min = min == null || e.time().isBefore(min) ? e.time() : min;
-        return min;
-    }
-
-    private static Instant latest(Batch batch) {
-        Instant max = null;
-        for (Impression i : batch.impressions()) max = max == null || i.time().isAfter(max) ? i.time() : max;
-        for (Event e : batch.events()) max = max == null || e.time().isAfter(max) ? e.time() : max;
-        return max;
     }
 
     private static LocalDate day(Instant instant) {

@@ -13,18 +13,16 @@ import java.time.format.DateTimeParseException;
  */
 final class Instants {
 
-    private static final int[] POWERS = {1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
-
     private Instants() {}
 
     /** @throws DateTimeParseException when {@code text} is not an ISO-8601 date-time with offset */
-    static Instant parse(String text) {
+    static Instant parse(CharSequence text) {
         Instant fast = parseUtc(text);
         return fast != null ? fast : OffsetDateTime.parse(text).toInstant();
     }
 
     /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or null to fall back. */
-    private static Instant parseUtc(String s) {
+    private static Instant parseUtc(CharSequence s) {
         int n = s.length();
         if (n < 20
                 || s.charAt(n - 1) != 'Z'
@@ -68,7 +66,7 @@ final class Instants {
         return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600 + minute * 60 + second, nanos);
     }
 
-    private static int digits(String s, int from, int count) {
+    private static int digits(CharSequence s, int from, int count) {
         int value = 0;
         for (int i = from; i < from + count; i++) {
             char c = s.charAt(i);
@@ -78,34 +76,5 @@ final class Instants {
             value = value * 10 + (c - '0');
         }
         return value;
-    }
-
-    /**
-     * Appends {@code t} as PostgreSQL timestamptz text, {@code yyyy-MM-dd HH:mm:ss[.nnnnnnnnn]+00} (PostgreSQL rounds
-     * to microseconds, as it does for {@link Instant#toString}'s output). Years 0–9999 only, which the accepted time
-     * window guarantees.
-     */
-    static void appendTimestamp(StringBuilder out, Instant t) {
-        long seconds = t.getEpochSecond();
-        long epochDay = Math.floorDiv(seconds, 86_400);
-        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
-        LocalDate date = LocalDate.ofEpochDay(epochDay);
-        pad(out, date.getYear(), 4).append('-');
-        pad(out, date.getMonthValue(), 2).append('-');
-        pad(out, date.getDayOfMonth(), 2).append(' ');
-        pad(out, secondOfDay / 3600, 2).append(':');
-        pad(out, secondOfDay / 60 % 60, 2).append(':');
-        pad(out, secondOfDay % 60, 2);
-        if (t.getNano() != 0) {
-            pad(out.append('.'), t.getNano(), 9);
-        }
-        out.append("+00");
-    }
-
-    private static StringBuilder pad(StringBuilder out, int value, int width) {
-        for (int divisor = POWERS[width - 1]; divisor > 0; divisor /= 10) {
-            out.append((char) ('0' + value / divisor % 10));
-        }
-        return out;
     }
 }

@@ -2,16 +2,13 @@ package dev.dimmer.server.ingest;
 
 import java.time.Instant;
 
-/** The items of a batch, as validated. */
+/** What a batch yields besides its COPY rows. */
 final class Items {
 
     private Items() {}
 
-    /** {@code flag} got {@code treatment} for {@code key} by {@code label} at {@code time}. */
-    record Impression(String flag, String key, String treatment, String label, Long changeNumber, Instant time) {}
-
-    /** {@code properties} is the item's JSON object serialized, or null. */
-    record Event(String key, String type, Double value, String properties, Instant time) {}
+    /** An accepted impression, as a candidate first exposure of {@code key} to {@code flag}'s {@code treatment}. */
+    record Exposure(String flag, String key, String treatment, String label, Instant time) {}
 
     /** Which SDK sent the batch (optional). */
     record Sdk(String name, String version, String instanceId) {}

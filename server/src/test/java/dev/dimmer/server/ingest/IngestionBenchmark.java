@@ -2,7 +2,6 @@ package dev.dimmer.server.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dimmer.server.ingest.Items.Event;
 import dev.dimmer.server.testsupport.Api;
 import dev.dimmer.server.testsupport.Fixtures;
 import dev.dimmer.server.testsupport.IntegrationTest;
@@ -10,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * End-to-end ingestion (HTTP batches of 1 000 events → committed rows) against raw COPY of the same rows into the
@@ -76,6 +78,11 @@ class IngestionBenchmark {
     @Autowired
     IngestService ingest;
 
+    @Autowired
+    JsonMapper json;
+
+    final AtomicInteger shed = new AtomicInteger();
+
     @Test
     void ingestionAgainstRawCopy() throws Exception {
         Api admin = Api.admin(port);
@@ -83,24 +90,22 @@ class IngestionBenchmark {
         String sdkKey = IngestFixtures.sdkKey(admin, project, "production");
         long environmentId = IngestFixtures.environmentId(jdbc, project, "production");
 
+        // Each batch as the HTTP body, as parsed by the server (for the store() mode: same rows, another batch id),
+        // and as COPY rows: binary exactly as the server writes them, text as psql would send them.
         Instant now = Instant.now();
         SplittableRandom random = new SplittableRandom(42);
-        List<List<Event>> batches = new ArrayList<>();
         List<byte[]> bodies = new ArrayList<>();
-        for (int b = 0; b < BATCHES + WARMUP; b++) {
-            List<Event> events = new ArrayList<>(BATCH);
-            StringBuilder json = new StringBuilder(BATCH * 110)
-                    .append("{\"batchId\":\"")
-                    .append(UUID.randomUUID())
-                    .append(
-                            "\",\"sdk\":{\"name\":\"bench\",\"version\":\"1\",\"instanceId\":\"bench-1\"},\"events\":[");
+        List<BatchReader.Batch> parsed = new ArrayList<>();
+        List<byte[]> text = new ArrayList<>();
+        for (int b = 0; b < WARMUP + BATCHES; b++) {
+            StringBuilder items = new StringBuilder(BATCH * 100);
+            StringBuilder rows = new StringBuilder(BATCH * 80);
             for (int i = 0; i < BATCH; i++) {
                 String key = "user-" + random.nextInt(1_000_000);
                 String type = i % 4 == 0 ? "purchase" : "page.view";
                 double value = Math.round(random.nextDouble() * 10_000) / 100.0;
                 Instant time = now.minusMillis(random.nextInt(3_600_000));
-                events.add(new Event(key, type, value, null, time));
-                json.append(i == 0 ? "" : ",")
+                items.append(i == 0 ? "" : ",")
                         .append("{\"key\":\"")
                         .append(key)
                         .append("\",\"type\":\"")
@@ -110,113 +115,97 @@ class IngestionBenchmark {
                         .append(",\"time\":\"")
                         .append(time)
                         .append("\"}");
+                rows.append(environmentId)
+                        .append('\t')
+                        .append(key)
+                        .append('\t')
+                        .append(type)
+                        .append('\t');
+                rows.append(value).append('\t').append("\\N").append('\t');
+                rows.append(time.toString().replace('T', ' ').replace("Z", "+00"))
+                        .append('\n');
             }
-            batches.add(events);
-            bodies.add(json.append("]}").toString().getBytes(StandardCharsets.UTF_8));
-        }
-
-        // warm-up: JIT of server, parser, writer and client
-        try (RawHttp http = new RawHttp(port, sdkKey)) {
-            for (int b = 0; b < WARMUP; b++) {
-                assertThat(http.post(bodies.get(b))).isEqualTo(202);
-            }
-        }
-        List<byte[]> measured = bodies.subList(WARMUP, bodies.size());
-        List<byte[]> binary = new ArrayList<>();
-        List<byte[]> text = new ArrayList<>();
-        for (List<Event> events : batches.subList(WARMUP, batches.size())) {
-            binary.add(CopyBinary.events(environmentId, events));
-            text.add(IngestService.eventRows(environmentId, events));
+            bodies.add(body("http-" + UUID.randomUUID(), items));
+            parsed.add(parse(body("store-" + UUID.randomUUID(), items), environmentId, now));
+            text.add(rows.toString().getBytes(StandardCharsets.UTF_8));
         }
         String copyText = "COPY events (environment_id, key, type, value, properties, time) FROM STDIN";
 
-        // Interleaved rounds, so that the other work on this shared machine hits every mode alike.
+        List<Mode> modes = List.of(
+                new Mode("HTTP", (connections, b) -> {
+                    int status;
+                    while ((status = connections.http.post(bodies.get(b))) == 429) {
+                        shed.incrementAndGet();
+                        Thread.sleep(5);
+                    }
+                    assertThat(status).isEqualTo(202);
+                }),
+                new Mode(
+                        "store()",
+                        (connections, b) -> assertThat(
+                                        ingest.store(parsed.get(b)).duplicate())
+                                .isFalse()),
+                new Mode("raw COPY binary", (connections, b) -> {
+                    IngestService.copy(
+                            connections.jdbc,
+                            IngestService.COPY_EVENTS,
+                            parsed.get(b).rows());
+                    connections.jdbc.commit();
+                }),
+                new Mode("raw COPY text", (connections, b) -> {
+                    byte[] rows = text.get(b);
+                    IngestService.copy(connections.jdbc, copyText, rows, rows.length);
+                    connections.jdbc.commit();
+                }));
+
+        // Warm-up: every mode once over its own batches, so that the JIT has compiled the server, the parser, the
+        // writer, pgjdbc and the client before anything is timed, instead of compiling during the first mode.
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-        double[] httpSeconds = new double[1];
-        double[] binarySeconds = new double[1];
-        double[] textSeconds = new double[1];
-        double[] storeSeconds = new double[1];
-        List<BatchReader.Batch> parsed = new ArrayList<>();
-        for (List<Event> events : batches.subList(WARMUP, batches.size())) {
-            parsed.add(new BatchReader.Batch(UUID.randomUUID().toString(), null, List.of(), events, List.of(), BATCH));
+        for (Mode mode : modes) {
+            parallel(clients, 0, WARMUP, mode.work(), sdkKey);
         }
-        List<byte[]> indexes = new ArrayList<>();
-        for (int b = 0; b < parsed.size(); b++) {
-            indexes.add(new byte[] {(byte) (b >>> 24), (byte) (b >>> 16), (byte) (b >>> 8), (byte) b});
-        }
-        int[] shed = new int[1];
+        // Interleaved rounds, so that the other work on this shared machine hits every mode alike.
+        double[] seconds = new double[modes.size()];
         double readBefore = seconds("dimmer.ingest.read");
         double writeBefore = seconds("dimmer.ingest.write");
         long before = count(environmentId);
         for (int round = 0; round < ROUNDS; round++) {
-            int from = round * BATCHES / ROUNDS;
-            int to = (round + 1) * BATCHES / ROUNDS;
-            httpSeconds[0] += parallel(
-                    clients,
-                    measured.subList(from, to),
-                    (connection, body) -> {
-                        int status;
-                        while ((status = connection.http.post(body)) == 429) {
-                            shed[0]++;
-                            Thread.sleep(5);
-                        }
-                        assertThat(status).isEqualTo(202);
-                    },
-                    sdkKey);
-            binarySeconds[0] += parallel(
-                    clients,
-                    binary.subList(from, to),
-                    (connection, rows) -> {
-                        IngestService.copy(connection.jdbc, IngestService.COPY_EVENTS, rows);
-                        connection.jdbc.commit();
-                    },
-                    sdkKey);
-            textSeconds[0] += parallel(
-                    clients,
-                    text.subList(from, to),
-                    (connection, rows) -> {
-                        IngestService.copy(connection.jdbc, copyText, rows);
-                        connection.jdbc.commit();
-                    },
-                    sdkKey);
-            storeSeconds[0] += parallel(
-                    clients,
-                    indexes.subList(from, to),
-                    (connection, index) -> {
-                        int b = ((index[0] & 0xff) << 24)
-                                | ((index[1] & 0xff) << 16)
-                                | ((index[2] & 0xff) << 8)
-                                | (index[3] & 0xff);
-                        assertThat(ingest.store(environmentId, BatchKind.EVENTS, parsed.get(b))
-                                        .duplicate())
-                                .isFalse();
-                    },
-                    sdkKey);
+            int from = WARMUP + round * BATCHES / ROUNDS;
+            int to = WARMUP + (round + 1) * BATCHES / ROUNDS;
+            for (int m = 0; m < modes.size(); m++) {
+                seconds[m] += parallel(clients, from, to, modes.get(m).work(), sdkKey);
+            }
         }
         clients.shutdown();
         long rows = (long) BATCHES * BATCH;
-        assertThat(count(environmentId) - before).as("every row stored").isEqualTo(4 * rows);
+        assertThat(count(environmentId) - before).as("every row stored").isEqualTo(modes.size() * rows);
         double readMillis = (seconds("dimmer.ingest.read") - readBefore) * 1000 / BATCHES;
         double writeMillis = (seconds("dimmer.ingest.write") - writeBefore) * 1000 / BATCHES;
+        double httpSeconds = seconds[0];
+        double storeSeconds = seconds[1];
+        double binarySeconds = seconds[2];
+        double textSeconds = seconds[3];
+        List<byte[]> measuredText = text.subList(WARMUP, text.size());
 
         // And one single text COPY stream of all rows, which is what psql \copy does
         ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (byte[] chunk : text) all.write(chunk);
+        for (byte[] chunk : measuredText) all.write(chunk);
         long start = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            IngestService.copy(connection, copyText, all.toByteArray());
+            IngestService.copy(connection, copyText, all.toByteArray(), all.size());
             connection.commit();
             connection.setAutoCommit(true);
         }
         double streamSeconds = (System.nanoTime() - start) / 1e9;
 
-        double httpRate = rows / httpSeconds[0];
-        double binaryRate = rows / binarySeconds[0];
-        double textRate = rows / textSeconds[0];
+        double httpRate = rows / httpSeconds;
+        double binaryRate = rows / binarySeconds;
+        double textRate = rows / textSeconds;
         double streamRate = rows / streamSeconds;
         String report = String.format(
-                "ingestion benchmark %s, %d cores, %d batches x %d events, %d clients/connections, %d rounds%n"
+                "ingestion benchmark %s, %d cores, %d batches x %d events, %d clients/connections, %d rounds"
+                        + " (after %d warm-up batches per mode)%n"
                         + "  HTTP end-to-end (202 = committed): %,.0f events/s (%.2f s, %d 429s retried)%n"
                         + "  IngestService.store without HTTP (batch id + COPY + commit): %,.0f rows/s (%.2f s)%n"
                         + "  raw COPY binary, same rows, same 1000-row transactions: %,.0f rows/s (%.2f s)%n"
@@ -231,15 +220,16 @@ class IngestionBenchmark {
                 BATCH,
                 CLIENTS,
                 ROUNDS,
+                WARMUP,
                 httpRate,
-                httpSeconds[0],
-                shed[0],
-                rows / storeSeconds[0],
-                storeSeconds[0],
+                httpSeconds,
+                shed.get(),
+                rows / storeSeconds,
+                storeSeconds,
                 binaryRate,
-                binarySeconds[0],
+                binarySeconds,
                 textRate,
-                textSeconds[0],
+                textSeconds,
                 streamRate,
                 streamSeconds,
                 100 * httpRate / binaryRate,
@@ -337,13 +327,16 @@ class IngestionBenchmark {
     /** A client's HTTP connection and database connection. */
     record Connections(RawHttp http, Connection jdbc) {}
 
+    /** One way of writing batch number {@code b}. */
     interface Work {
-        void run(Connections connections, byte[] item) throws Exception;
+        void run(Connections connections, int b) throws Exception;
     }
 
-    /** Runs {@code work} over {@code items} on {@code CLIENTS} threads; returns the wall time in seconds. */
-    private double parallel(ExecutorService clients, List<byte[]> items, Work work, String sdkKey) throws Exception {
-        AtomicInteger next = new AtomicInteger();
+    record Mode(String name, Work work) {}
+
+    /** Runs {@code work} over batches {@code from} to {@code to} on {@code CLIENTS} threads; returns the wall time in seconds. */
+    private double parallel(ExecutorService clients, int from, int to, Work work, String sdkKey) throws Exception {
+        AtomicInteger next = new AtomicInteger(from);
         List<Callable<Void>> tasks = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
             tasks.add(() -> {
@@ -351,8 +344,8 @@ class IngestionBenchmark {
                         Connection jdbc = dataSource.getConnection()) {
                     jdbc.setAutoCommit(false);
                     Connections connections = new Connections(http, jdbc);
-                    for (int b; (b = next.getAndIncrement()) < items.size(); ) {
-                        work.run(connections, items.get(b));
+                    for (int b; (b = next.getAndIncrement()) < to; ) {
+                        work.run(connections, b);
                     }
                     jdbc.setAutoCommit(true);
                 }
@@ -364,6 +357,21 @@ class IngestionBenchmark {
             f.get();
         }
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static byte[] body(String batchId, CharSequence items) {
+        return ("{\"batchId\":\"" + batchId
+                        + "\",\"sdk\":{\"name\":\"bench\",\"version\":\"1\",\"instanceId\":\"bench-1\"},\"events\":["
+                        + items + "]}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private BatchReader.Batch parse(byte[] body, long environmentId, Instant now) {
+        BatchReader.Batch batch = new BatchReader(
+                        json, BatchKind.EVENTS, environmentId, BATCH, now, Duration.ofDays(30), Duration.ofHours(1))
+                .read(new ByteArrayInputStream(body));
+        assertThat(batch.accepted()).isEqualTo(BATCH);
+        return batch;
     }
 
     private double seconds(String timer) {

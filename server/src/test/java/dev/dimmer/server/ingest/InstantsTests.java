@@ -3,7 +3,6 @@ package dev.dimmer.server.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -40,15 +39,5 @@ class InstantsTests {
                 "")) {
             assertThatThrownBy(() -> Instants.parse(text)).as(text).isInstanceOf(DateTimeParseException.class);
         }
-    }
-
-    @Test
-    void appendTimestamp_writesPostgresText() {
-        StringBuilder out = new StringBuilder();
-        Instants.appendTimestamp(out, Instant.parse("2026-01-02T03:04:05.000600Z"));
-        assertThat(out).hasToString("2026-01-02 03:04:05.000600000+00");
-        out.setLength(0);
-        Instants.appendTimestamp(out, Instant.parse("1999-12-31T23:59:59Z"));
-        assertThat(out).hasToString("1999-12-31 23:59:59+00");
     }
 }
