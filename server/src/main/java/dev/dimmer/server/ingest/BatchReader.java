@@ -39,6 +39,8 @@ final class BatchReader {
     static final int MAX_TEXT = 256;
     static final int MAX_BATCH_ID = 128;
     static final int MAX_PROPERTIES_BYTES = 4096;
+    private static final int DEFAULT_ROWS_BYTES = 64 * 1024;
+    private static final String NO_NUL = "must not contain the NUL character U+0000, which PostgreSQL cannot store";
 
     /**
      * Bits of {@link #failed}: the fields of the current item that already have a rejection, so that a field refused
@@ -70,12 +72,14 @@ final class BatchReader {
     private final int maxItems;
     private final Instant oldest;
     private final Instant newest;
+    private final long oldestMicros;
+    private final long newestMicros;
 
-    private final CopyBinary rows = new CopyBinary(64 * 1024);
+    private CopyBinary rows;
     private final List<Exposure> exposures = new ArrayList<>();
     private final List<Rejection> rejected = new ArrayList<>();
-    private Instant earliest;
-    private Instant latest;
+    private long earliest = Long.MAX_VALUE;
+    private long latest = Long.MIN_VALUE;
 
     // The item being read; reused for every item.
     private int index;
@@ -105,6 +109,8 @@ final class BatchReader {
         this.maxItems = maxItems;
         this.oldest = now.minus(maxAge);
         this.newest = now.plus(maxFutureSkew);
+        this.oldestMicros = Instants.micros(oldest);
+        this.newestMicros = Instants.micros(newest);
     }
 
     static ApiException tooLarge(String detail) {
@@ -119,7 +125,12 @@ final class BatchReader {
                 List.of(new InvalidField(pointer, detail)));
     }
 
-    Batch read(InputStream in) {
+    /**
+     * @param sizeHint the body's length when known, else 0: the rows are sized from it, as a JSON item is a little
+     *     longer than its binary row
+     */
+    Batch read(InputStream in, long sizeHint) {
+        rows = new CopyBinary((int) Math.min(sizeHint > 0 ? sizeHint : DEFAULT_ROWS_BYTES, Integer.MAX_VALUE - 64));
         try (JsonParser p = json.createParser(in)) {
             return read(p);
         } catch (JacksonException e) {
@@ -188,11 +199,23 @@ final class BatchReader {
         if (batchId.length() > MAX_BATCH_ID) {
             throw malformed("/batchId", "must be at most " + MAX_BATCH_ID + " characters");
         }
+        if (batchId.indexOf('\0') >= 0) {
+            throw malformed("/batchId", NO_NUL);
+        }
         if (!sawItems) {
             throw malformed("/" + kind.wireName, "is required (an array)");
         }
         return new Batch(
-                environmentId, kind, batchId, sdk, rows.finish(), exposures, rejected, items, earliest, latest);
+                environmentId,
+                kind,
+                batchId,
+                sdk,
+                rows.finish(),
+                exposures,
+                rejected,
+                items,
+                earliest > latest ? null : Instants.ofMicros(earliest),
+                earliest > latest ? null : Instants.ofMicros(latest));
     }
 
     private Sdk readSdk(JsonParser p) {
@@ -212,6 +235,9 @@ final class BatchReader {
             String text = value == JsonToken.VALUE_NULL ? null : p.getString();
             if (text != null && text.length() > MAX_TEXT) {
                 throw malformed("/sdk/" + field, "must be at most " + MAX_TEXT + " characters");
+            }
+            if (text != null && text.indexOf('\0') >= 0) {
+                throw malformed("/sdk/" + field, NO_NUL);
             }
             switch (field) {
                 case "name" -> name = text;
@@ -268,7 +294,7 @@ final class BatchReader {
         checkKey();
         String treatmentText = requireText(treatment, "treatment", TREATMENT);
         String labelText = requireText(label, "label", LABEL);
-        Instant at = checkTime();
+        long at = checkTime();
         if (rejected.size() > rejectedBefore) {
             return;
         }
@@ -284,7 +310,7 @@ final class BatchReader {
             rows.nullField();
         }
         rows.timestamp(at);
-        exposures.add(new Exposure(flagKey, key.toString(), treatmentText, labelText, at));
+        exposures.add(new Exposure(flagKey, key.toString(), treatmentText, labelText, Instants.ofMicros(at)));
         accepted(at);
     }
 
@@ -337,7 +363,7 @@ final class BatchReader {
                 reject("type", "must match " + EVENT_TYPE.pattern());
             }
         }
-        Instant at = checkTime();
+        long at = checkTime();
         if (rejected.size() > rejectedBefore) {
             return;
         }
@@ -367,7 +393,31 @@ final class BatchReader {
             reject("properties", "must be at most " + MAX_PROPERTIES_BYTES + " bytes serialized");
             return null;
         }
+        if (containsNul(tree)) {
+            reject("properties", NO_NUL);
+            return null;
+        }
         return tree.isEmpty() ? null : serialized;
+    }
+
+    private static boolean containsNul(JsonNode node) {
+        if (node.isString()) {
+            return node.asString().indexOf('\0') >= 0;
+        }
+        if (node.isObject()) {
+            for (var member : node.properties()) {
+                if (member.getKey().indexOf('\0') >= 0 || containsNul(member.getValue())) {
+                    return true;
+                }
+            }
+        } else {
+            for (JsonNode element : node.values()) { // an array's elements; none for other scalars
+                if (containsNul(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** {@code [A-Za-z0-9][A-Za-z0-9._:-]{0,127}} ({@link #EVENT_TYPE}), without a Matcher per event. */
@@ -389,13 +439,9 @@ final class BatchReader {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     }
 
-    private void accepted(Instant at) {
-        if (earliest == null || at.isBefore(earliest)) {
-            earliest = at;
-        }
-        if (latest == null || at.isAfter(latest)) {
-            latest = at;
-        }
+    private void accepted(long at) {
+        earliest = Math.min(earliest, at);
+        latest = Math.max(latest, at);
     }
 
     /** Reads a string field into {@code into}; anything but a string or null is rejected. */
@@ -420,6 +466,8 @@ final class BatchReader {
             reject("key", "is required");
         } else if (key.length() > MAX_KEY) {
             reject("key", "must be at most " + MAX_KEY + " characters");
+        } else if (key.containsNul()) {
+            reject("key", NO_NUL);
         }
     }
 
@@ -436,31 +484,33 @@ final class BatchReader {
             reject(field, "must be at most " + MAX_TEXT + " characters");
             return null;
         }
+        if (value.containsNul()) {
+            reject(field, NO_NUL);
+            return null;
+        }
         return texts.validated(value);
     }
 
-    private Instant checkTime() {
+    /** The item's time in epoch microseconds; when it is refused, a rejection is recorded and any value returned. */
+    private long checkTime() {
         if ((failed & TIME) != 0) {
-            return null;
+            return 0;
         }
         if (!time.isPresent()) {
             reject("time", "is required (an ISO-8601 instant)");
-            return null;
+            return 0;
         }
-        Instant at;
+        long at;
         try {
-            at = Instants.parse(time);
-        } catch (DateTimeParseException e) {
+            at = Instants.parseMicros(time);
+        } catch (DateTimeParseException | ArithmeticException e) {
             reject("time", "must be an ISO-8601 instant such as 2026-11-26T10:15:30.123Z");
-            return null;
+            return 0;
         }
-        if (at.isBefore(oldest)) {
+        if (at < oldestMicros) {
             reject("time", "is older than the accepted " + oldest);
-            return null;
-        }
-        if (at.isAfter(newest)) {
+        } else if (at > newestMicros) {
             reject("time", "is in the future (later than " + newest + ")");
-            return null;
         }
         return at;
     }

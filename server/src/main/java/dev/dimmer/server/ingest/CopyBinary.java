@@ -1,7 +1,6 @@
 package dev.dimmer.server.ingest;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -15,8 +14,8 @@ final class CopyBinary {
 
     private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
 
-    /** Seconds from 1970-01-01 to 2000-01-01, PostgreSQL's timestamp epoch. */
-    private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
+    /** Microseconds from 1970-01-01 to 2000-01-01, PostgreSQL's timestamp epoch. */
+    private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
 
     private byte[] buffer;
     private int size;
@@ -54,14 +53,14 @@ final class CopyBinary {
         return this;
     }
 
-    CopyBinary timestamp(Instant t) {
-        return int64(Math.multiplyExact(t.getEpochSecond() - POSTGRES_EPOCH_SECONDS, 1_000_000L)
-                + Math.round(t.getNano() / 1000.0));
+    /** A timestamptz given in microseconds since 1970-01-01T00:00Z. */
+    CopyBinary timestamp(long epochMicros) {
+        return int64(epochMicros - POSTGRES_EPOCH_MICROS);
     }
 
     /**
-     * UTF-8, as {@link String#getBytes} with UTF-8 would encode it (an unpaired surrogate becomes {@code '?'}), minus
-     * NUL characters, which PostgreSQL text cannot hold.
+     * UTF-8, as {@link String#getBytes} with UTF-8 would encode it (an unpaired surrogate becomes {@code '?'}). The
+     * value must not contain NUL, which PostgreSQL text cannot hold: {@link BatchReader} refuses such items.
      */
     CopyBinary text(CharSequence value) {
         int n = value.length();
@@ -71,9 +70,7 @@ final class CopyBinary {
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
             if (c < 0x80) {
-                if (c != 0) {
-                    buffer[size++] = (byte) c;
-                }
+                buffer[size++] = (byte) c;
             } else if (c < 0x800) {
                 buffer[size++] = (byte) (0xc0 | c >> 6);
                 buffer[size++] = (byte) (0x80 | c & 0x3f);

@@ -76,8 +76,10 @@ class IngestController {
         }
         try {
             InputStream body = new Limited(request.getInputStream(), properties.maxBytes());
+            long sizeHint = declared;
             if ("gzip".equalsIgnoreCase(request.getHeader(HttpHeaders.CONTENT_ENCODING))) {
                 body = new Limited(new GZIPInputStream(body, 8192), properties.maxBytes());
+                sizeHint = 0; // the compressed length says little about the rows
             }
             Batch batch;
             long started = System.nanoTime();
@@ -90,7 +92,7 @@ class IngestController {
                                 clock.instant(),
                                 properties.maxAge(),
                                 properties.maxFutureSkew())
-                        .read(body);
+                        .read(body, sizeHint);
             } catch (RuntimeException e) {
                 count(kind, "refused");
                 throw e;

@@ -7,22 +7,38 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
 /**
- * Parses ISO-8601 instants. SDKs send {@code 2026-11-26T10:15:30.123Z}; parsing that by hand is about ten times
- * cheaper than {@link OffsetDateTime#parse}, which matters at 1 000 items a batch. Anything else (offsets, other
- * precision) goes through {@code OffsetDateTime.parse}, so the accepted syntax is exactly ISO_OFFSET_DATE_TIME.
+ * Parses ISO-8601 instants to microseconds since the epoch, the precision PostgreSQL stores. SDKs send
+ * {@code 2026-11-26T10:15:30.123Z}; parsing that by hand, without an object per item, is about ten times cheaper than
+ * {@link OffsetDateTime#parse}, which matters at 1 000 items a batch. Anything else (offsets, other precision) goes
+ * through {@code OffsetDateTime.parse}, so the accepted syntax is exactly ISO_OFFSET_DATE_TIME.
  */
 final class Instants {
 
+    /** Returned by the fast path for text it does not handle. */
+    private static final long FALL_BACK = Long.MIN_VALUE;
+
     private Instants() {}
 
-    /** @throws DateTimeParseException when {@code text} is not an ISO-8601 date-time with offset */
-    static Instant parse(CharSequence text) {
-        Instant fast = parseUtc(text);
-        return fast != null ? fast : OffsetDateTime.parse(text).toInstant();
+    /**
+     * Microseconds since 1970-01-01T00:00Z, nanoseconds rounded half up as PostgreSQL rounds them.
+     *
+     * @throws DateTimeParseException when {@code text} is not an ISO-8601 date-time with offset
+     */
+    static long parseMicros(CharSequence text) {
+        long fast = parseUtc(text);
+        return fast != FALL_BACK ? fast : micros(OffsetDateTime.parse(text).toInstant());
     }
 
-    /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or null to fall back. */
-    private static Instant parseUtc(CharSequence s) {
+    static long micros(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), (t.getNano() + 500) / 1000);
+    }
+
+    static Instant ofMicros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
+    }
+
+    /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or {@link #FALL_BACK}. */
+    private static long parseUtc(CharSequence s) {
         int n = s.length();
         if (n < 20
                 || s.charAt(n - 1) != 'Z'
@@ -31,7 +47,7 @@ final class Instants {
                 || s.charAt(10) != 'T'
                 || s.charAt(13) != ':'
                 || s.charAt(16) != ':') {
-            return null;
+            return FALL_BACK;
         }
         int year = digits(s, 0, 4);
         int month = digits(s, 5, 2);
@@ -40,17 +56,17 @@ final class Instants {
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
         if ((year | month | day | hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59) {
-            return null;
+            return FALL_BACK;
         }
         int nanos = 0;
         if (n > 20) {
             int fraction = n - 21; // between '.' and 'Z'
             if (s.charAt(19) != '.' || fraction < 1 || fraction > 9) {
-                return null;
+                return FALL_BACK;
             }
             int value = digits(s, 20, fraction);
             if (value < 0) {
-                return null;
+                return FALL_BACK;
             }
             for (int i = fraction; i < 9; i++) {
                 value *= 10;
@@ -61,9 +77,10 @@ final class Instants {
         try {
             epochDay = LocalDate.of(year, month, day).toEpochDay();
         } catch (DateTimeException e) {
-            return null; // e.g. 2026-02-30: let the full parser produce the error
+            return FALL_BACK; // e.g. 2026-02-30: let the full parser produce the error
         }
-        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600 + minute * 60 + second, nanos);
+        long seconds = epochDay * 86_400 + hour * 3600 + minute * 60 + second;
+        return seconds * 1_000_000L + (nanos + 500) / 1000;
     }
 
     private static int digits(CharSequence s, int from, int count) {

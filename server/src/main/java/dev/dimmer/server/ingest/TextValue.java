@@ -36,6 +36,16 @@ final class TextValue implements CharSequence {
         return present;
     }
 
+    /** PostgreSQL text cannot hold U+0000. */
+    boolean containsNul() {
+        for (int i = 0; i < length; i++) {
+            if (chars[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean contentEquals(String s) {
         if (s.length() != length) {
             return false;

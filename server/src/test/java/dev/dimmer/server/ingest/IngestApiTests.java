@@ -111,11 +111,62 @@ class IngestApiTests {
     }
 
     @Test
+    void storesEveryFieldAsSentToTheMicrosecond() {
+        Instant sent = now.minusSeconds(60);
+        String unicodeKey = "usér-😀-中-end";
+        Map<String, Object> impression = impression("checkout", unicodeKey, "on", "rule 2: beta testers", sent);
+        impression.put("changeNumber", 9_007_199_254_740_993L);
+        impression.put("time", sent.toString().replace("Z", "0005Z")); // ….xyz0005 rounds half up
+        Map<String, Object> noChangeNumber = impression("checkout", "k2", "off", "default rule", sent);
+        noChangeNumber.remove("changeNumber");
+        expect(
+                sdk.post(
+                        "/api/sdk/v1/impressions",
+                        impressions(UUID.randomUUID().toString(), List.of(impression, noChangeNumber))),
+                202);
+        Map<String, Object> row = jdbc.queryForMap(
+                "SELECT flag, key, treatment, label, change_number, time FROM impressions"
+                        + " WHERE environment_id = ? AND key <> 'k2'",
+                environmentId);
+        assertThat(row.get("flag")).isEqualTo("checkout");
+        assertThat(row.get("key")).isEqualTo(unicodeKey);
+        assertThat(row.get("treatment")).isEqualTo("on");
+        assertThat(row.get("label")).isEqualTo("rule 2: beta testers");
+        assertThat(row.get("change_number")).isEqualTo(9_007_199_254_740_993L);
+        assertThat(((java.sql.Timestamp) row.get("time")).toInstant()).isEqualTo(sent.plusNanos(1000));
+        assertThat(jdbc.queryForObject(
+                        "SELECT change_number FROM impressions WHERE environment_id = ? AND key = 'k2'",
+                        Long.class,
+                        environmentId))
+                .isNull();
+        assertThat(jdbc.queryForObject(
+                                "SELECT first_seen FROM exposures WHERE environment_id = ? AND key = ?",
+                                java.sql.Timestamp.class,
+                                environmentId,
+                                "usér-😀-中-end")
+                        .toInstant())
+                .isEqualTo(sent.plusNanos(1000));
+
+        Map<String, Object> event = event("k", "purchase", -12.75, sent);
+        event.put("time", sent.atOffset(java.time.ZoneOffset.ofHours(2)).toString()); // same instant, +02:00
+        Map<String, Object> whole = event("k", "purchase", 3, sent);
+        expect(sdk.post("/api/sdk/v1/events", events(UUID.randomUUID().toString(), List.of(event, whole))), 202);
+        assertThat(jdbc.queryForList(
+                        "SELECT value FROM events WHERE environment_id = ? AND time = ? ORDER BY value",
+                        Double.class,
+                        environmentId,
+                        java.sql.Timestamp.from(sent)))
+                .containsExactly(-12.75, 3.0);
+    }
+
+    @Test
     void rejectsInvalidItemsByIndexAndStoresTheValidOnes() {
         Map<String, Object> bigProperties = event("k", "t", 1, now);
         bigProperties.put("properties", Map.of("blob", "x".repeat(5000)));
         Map<String, Object> arrayProperties = event("k", "t", 1, now);
         arrayProperties.put("properties", List.of(1, 2));
+        Map<String, Object> nulProperties = event("k", "t", 1, now);
+        nulProperties.put("properties", Map.of("a", List.of("x\u0000")));
         Map<String, Object> noTime = event("k", "t", 1, now);
         noTime.remove("time");
         List<Object> items = List.of(
@@ -132,7 +183,9 @@ class IngestApiTests {
                 Map.of("key", "k", "type", "t", "time", "yesterday"), // 10
                 event("ok-11", "checkout.done", null, now.minus(Duration.ofDays(29))), // 11 valid
                 arrayProperties, // 12
-                Map.of("key", 5, "type", "t", "time", now.toString())); // 13
+                Map.of("key", 5, "type", "t", "time", now.toString()), // 13
+                event("k\u0000", "purchase", 1, now), // 14
+                nulProperties); // 15
         JsonNode body = expect(sdk.post("/api/sdk/v1/events", events("b-" + UUID.randomUUID(), items)), 202)
                 .json();
         assertThat(body.get("accepted").asInt()).isEqualTo(2);
@@ -154,7 +207,9 @@ class IngestApiTests {
                         Map.entry(9, "/events/9/time"),
                         Map.entry(10, "/events/10/time"),
                         Map.entry(12, "/events/12/properties"),
-                        Map.entry(13, "/events/13/key")));
+                        Map.entry(13, "/events/13/key"),
+                        Map.entry(14, "/events/14/key"),
+                        Map.entry(15, "/events/15/properties")));
         assertThat(jdbc.queryForList(
                         "SELECT key FROM events WHERE environment_id = ? ORDER BY key", String.class, environmentId))
                 .containsExactly("ok-0", "ok-11");
@@ -172,7 +227,9 @@ class IngestApiTests {
                 impression("checkout", "user-1", "", "default rule", now), // 2
                 noLabel, // 3
                 badChangeNumber, // 4
-                impression("checkout", "user-1", "on", "default rule", now.minus(Duration.ofDays(40)))); // 5
+                impression("checkout", "user-1", "on", "default rule", now.minus(Duration.ofDays(40))), // 5
+                impression("checkout", "user\u00001", "on", "default rule", now), // 6
+                impression("checkout", "user-1", "on", "rule\u00001", now)); // 7
         JsonNode body = expect(sdk.post("/api/sdk/v1/impressions", impressions("b-" + UUID.randomUUID(), items)), 202)
                 .json();
         assertThat(body.get("accepted").asInt()).isEqualTo(1);
@@ -182,7 +239,10 @@ class IngestApiTests {
                         "/impressions/2/treatment",
                         "/impressions/3/label",
                         "/impressions/4/changeNumber",
-                        "/impressions/5/time");
+                        "/impressions/5/time",
+                        "/impressions/6/key",
+                        "/impressions/7/label");
+        assertThat(body.get("rejected").get(5).get("detail").asString()).contains("NUL");
     }
 
     @Test
@@ -200,7 +260,9 @@ class IngestApiTests {
                 new Case("{\"batchId\": \"x\", \"events\": {}}", "/events"),
                 new Case("{\"batchId\": \"x\", \"events\": [], \"sdk\": \"java\"}", "/sdk"),
                 new Case("{\"batchId\": \"x\", \"events\": [], \"sdk\": {\"name\": 5}}", "/sdk/name"),
-                new Case("{\"batchId\": \"x\", \"events\": []} {}", ""));
+                new Case("{\"batchId\": \"x\", \"events\": []} {}", ""),
+                new Case("{\"batchId\": \"x\\u0000\", \"events\": []}", "/batchId"),
+                new Case("{\"batchId\": \"x\", \"events\": [], \"sdk\": {\"name\": \"\\u0000\"}}", "/sdk/name"));
         for (Case c : cases) {
             Api.Response response = sdk.post("/api/sdk/v1/events", c.body());
             assertThat(response.status()).as(c.body()).isEqualTo(400);

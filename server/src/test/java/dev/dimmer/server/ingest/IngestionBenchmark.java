@@ -369,7 +369,7 @@ class IngestionBenchmark {
     private BatchReader.Batch parse(byte[] body, long environmentId, Instant now) {
         BatchReader.Batch batch = new BatchReader(
                         json, BatchKind.EVENTS, environmentId, BATCH, now, Duration.ofDays(30), Duration.ofHours(1))
-                .read(new ByteArrayInputStream(body));
+                .read(new ByteArrayInputStream(body), body.length);
         assertThat(batch.accepted()).isEqualTo(BATCH);
         return batch;
     }
