@@ -14,6 +14,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +25,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -62,6 +66,10 @@ class IngestionBenchmark {
     static final int ROUNDS = 3;
     /** Batches sent before measuring, so that the server runs JIT-compiled code as it would in production. */
     static final int WARMUP = Integer.getInteger("dimmer.benchmark.warmup", 300);
+    /** At most this many warm-up rounds (each: every mode over the {@code WARMUP} batches). */
+    static final int WARMUP_ROUNDS = Integer.getInteger("dimmer.benchmark.warmup-rounds", 10);
+    /** Small batches (10 events) sent first, for the code that runs once per request. */
+    static final int WARMUP_REQUESTS = Integer.getInteger("dimmer.benchmark.warmup-requests", 20_000);
 
     @LocalServerPort
     int port;
@@ -158,14 +166,48 @@ class IngestionBenchmark {
                     connections.jdbc.commit();
                 }));
 
-        // Warm-up: every mode once over its own batches, so that the JIT has compiled the server, the parser, the
-        // writer, pgjdbc and the client before anything is timed, instead of compiling during the first mode.
+        // Warm-up, so that what is measured is compiled code, as in a server that has been up for a minute. On two
+        // cores the JIT's threads compete with the server and PostgreSQL, and the code that runs once per request
+        // (Tomcat, Spring MVC, pgjdbc) is only compiled by C2 after about 10 000 requests: first many small batches,
+        // then every mode over the warm-up batches, repeated until the JIT has settled (compiling for less than 5 %
+        // of a round's time) or for at most WARMUP_ROUNDS rounds. The tables are emptied between rounds so the same
+        // batches (and batch ids) can be written again.
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-        for (Mode mode : modes) {
-            parallel(clients, 0, WARMUP, mode.work(), sdkKey);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        String smallItems = new String(bodies.get(0), StandardCharsets.UTF_8);
+        smallItems = smallItems.substring(smallItems.indexOf('[') + 1, nthIndexOf(smallItems, "},{", 10) + 1);
+        byte[] smallBody = body("warm-0000000000", smallItems);
+        int idAt = new String(smallBody, StandardCharsets.US_ASCII).indexOf("warm-") + 5;
+        parallel(
+                clients,
+                0,
+                WARMUP_REQUESTS,
+                (connections, b) -> {
+                    byte[] body = smallBody.clone();
+                    byte[] id = String.format("%010d", b).getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(id, 0, body, idAt, id.length);
+                    assertThat(connections.http.post(body)).isEqualTo(202);
+                },
+                sdkKey);
+        int warmupRounds = 0;
+        double jitShare = 1;
+        while (warmupRounds < WARMUP_ROUNDS && jitShare > 0.05) {
+            jdbc.execute("TRUNCATE events, ingest_batches");
+            long jitBefore = jit.getTotalCompilationTime();
+            long started = System.nanoTime();
+            for (Mode mode : modes) {
+                parallel(clients, 0, WARMUP, mode.work(), sdkKey);
+            }
+            jitShare = (jit.getTotalCompilationTime() - jitBefore) / ((System.nanoTime() - started) / 1e6);
+            warmupRounds++;
         }
+        jdbc.execute("TRUNCATE events, ingest_batches");
+        long jitBeforeMeasuring = jit.getTotalCompilationTime();
+        long measuringStarted = System.nanoTime();
         // Interleaved rounds, so that the other work on this shared machine hits every mode alike.
         double[] seconds = new double[modes.size()];
+        List<Map<String, Double>> cpu = new ArrayList<>();
+        for (int m = 0; m < modes.size(); m++) cpu.add(new TreeMap<>());
         double readBefore = seconds("dimmer.ingest.read");
         double writeBefore = seconds("dimmer.ingest.write");
         long before = count(environmentId);
@@ -173,10 +215,15 @@ class IngestionBenchmark {
             int from = WARMUP + round * BATCHES / ROUNDS;
             int to = WARMUP + (round + 1) * BATCHES / ROUNDS;
             for (int m = 0; m < modes.size(); m++) {
+                Map<String, Double> cpuBefore = CpuTimes.now();
                 seconds[m] += parallel(clients, from, to, modes.get(m).work(), sdkKey);
+                Map<String, Double> spent = cpu.get(m);
+                CpuTimes.now().forEach((k, v) -> spent.merge(k, v - cpuBefore.getOrDefault(k, 0.0), Double::sum));
             }
         }
         clients.shutdown();
+        double jitShareMeasured =
+                (jit.getTotalCompilationTime() - jitBeforeMeasuring) / ((System.nanoTime() - measuringStarted) / 1e6);
         long rows = (long) BATCHES * BATCH;
         assertThat(count(environmentId) - before).as("every row stored").isEqualTo(modes.size() * rows);
         double readMillis = (seconds("dimmer.ingest.read") - readBefore) * 1000 / BATCHES;
@@ -205,7 +252,9 @@ class IngestionBenchmark {
         double streamRate = rows / streamSeconds;
         String report = String.format(
                 "ingestion benchmark %s, %d cores, %d batches x %d events, %d clients/connections, %d rounds"
-                        + " (after %d warm-up batches per mode)%n"
+                        + " after %d requests of 10 events and %d warm-up rounds of %d batches per mode (JIT compiling"
+                        + " %.0f %% of the last warm-up"
+                        + " round, %.0f %% of the measured rounds)%n"
                         + "  HTTP end-to-end (202 = committed): %,.0f events/s (%.2f s, %d 429s retried)%n"
                         + "  IngestService.store without HTTP (batch id + COPY + commit): %,.0f rows/s (%.2f s)%n"
                         + "  raw COPY binary, same rows, same 1000-row transactions: %,.0f rows/s (%.2f s)%n"
@@ -220,7 +269,11 @@ class IngestionBenchmark {
                 BATCH,
                 CLIENTS,
                 ROUNDS,
+                WARMUP_REQUESTS,
+                warmupRounds,
                 WARMUP,
+                100 * jitShare,
+                100 * jitShareMeasured,
                 httpRate,
                 httpSeconds,
                 shed.get(),
@@ -238,6 +291,13 @@ class IngestionBenchmark {
                 readMillis,
                 writeMillis,
                 CLIENTS);
+        StringBuilder perBatch = new StringBuilder("  CPU per batch (ms), from /proc:\n");
+        for (int m = 0; m < modes.size(); m++) {
+            perBatch.append(String.format("    %-16s", modes.get(m).name()));
+            cpu.get(m).forEach((k, v) -> perBatch.append(String.format("  %s %.2f", k, v * 1000 / BATCHES)));
+            perBatch.append('\n');
+        }
+        report += perBatch;
         System.out.print(report);
         Files.writeString(Path.of("target", "ingestion-benchmark.txt"), report);
     }
@@ -327,6 +387,58 @@ class IngestionBenchmark {
     /** A client's HTTP connection and database connection. */
     record Connections(RawHttp http, Connection jdbc) {}
 
+    /**
+     * CPU seconds so far of this JVM's threads, by what they do, and of all PostgreSQL processes on this host, read
+     * from {@code /proc} (Linux; empty elsewhere). In the HTTP mode the client threads are the load generator; in the
+     * other modes they run the store or the COPY themselves.
+     */
+    static final class CpuTimes {
+
+        private static final double TICK = 0.01; // USER_HZ is 100 on Linux
+
+        static Map<String, Double> now() {
+            Map<String, Double> seconds = new TreeMap<>();
+            try (var threads = Files.list(Path.of("/proc/self/task"))) {
+                threads.forEach(t -> add(seconds, t.resolve("stat"), true));
+            } catch (IOException e) {
+                return seconds;
+            }
+            try (var processes = Files.list(Path.of("/proc"))) {
+                processes
+                        .filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                        .forEach(p -> add(seconds, p.resolve("stat"), false));
+            } catch (IOException e) {
+                return seconds;
+            }
+            return seconds;
+        }
+
+        private static void add(Map<String, Double> seconds, Path stat, boolean jvm) {
+            String line;
+            try {
+                line = Files.readString(stat);
+            } catch (IOException e) {
+                return; // the thread or process ended
+            }
+            String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
+            String group = jvm ? jvmGroup(name) : name.equals("postgres") ? "postgres" : null;
+            if (group == null) {
+                return;
+            }
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK; // utime, stime
+            seconds.merge(group, cpu, Double::sum);
+        }
+
+        private static String jvmGroup(String thread) {
+            if (thread.startsWith("http-nio")) return "tomcat";
+            if (thread.startsWith("pool-")) return "clients";
+            if (thread.contains("Compiler")) return "jit";
+            if (thread.startsWith("GC ") || thread.startsWith("G1 ")) return "gc";
+            return "jvm-other";
+        }
+    }
+
     /** One way of writing batch number {@code b}. */
     interface Work {
         void run(Connections connections, int b) throws Exception;
@@ -357,6 +469,14 @@ class IngestionBenchmark {
             f.get();
         }
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static int nthIndexOf(String s, String part, int n) {
+        int at = -1;
+        for (int i = 0; i < n; i++) {
+            at = s.indexOf(part, at + 1);
+        }
+        return at;
     }
 
     private static byte[] body(String batchId, CharSequence items) {
