@@ -206,6 +206,7 @@ class IngestionBenchmark {
         long measuringStarted = System.nanoTime();
         // Interleaved rounds, so that the other work on this shared machine hits every mode alike.
         double[] seconds = new double[modes.size()];
+        long[] allocated = new long[modes.size()];
         List<Map<String, Double>> cpu = new ArrayList<>();
         for (int m = 0; m < modes.size(); m++) cpu.add(new TreeMap<>());
         double readBefore = seconds("dimmer.ingest.read");
@@ -216,7 +217,9 @@ class IngestionBenchmark {
             int to = WARMUP + (round + 1) * BATCHES / ROUNDS;
             for (int m = 0; m < modes.size(); m++) {
                 Map<String, Double> cpuBefore = CpuTimes.now();
+                long allocatedBefore = requestThreadsAllocatedBytes();
                 seconds[m] += parallel(clients, from, to, modes.get(m).work(), sdkKey);
+                allocated[m] += requestThreadsAllocatedBytes() - allocatedBefore;
                 Map<String, Double> spent = cpu.get(m);
                 CpuTimes.now().forEach((k, v) -> spent.merge(k, v - cpuBefore.getOrDefault(k, 0.0), Double::sum));
             }
@@ -291,7 +294,10 @@ class IngestionBenchmark {
                 readMillis,
                 writeMillis,
                 CLIENTS);
-        StringBuilder perBatch = new StringBuilder("  CPU per batch (ms), from /proc:\n");
+        StringBuilder perBatch = new StringBuilder(String.format(
+                "  allocated by the server's request threads: %.1f KB per HTTP batch%n",
+                allocated[0] / 1024.0 / BATCHES));
+        perBatch.append("  CPU per batch (ms), from /proc:\n");
         for (int m = 0; m < modes.size(); m++) {
             perBatch.append(String.format("    %-16s", modes.get(m).name()));
             cpu.get(m).forEach((k, v) -> perBatch.append(String.format("  %s %.2f", k, v * 1000 / BATCHES)));
@@ -437,6 +443,18 @@ class IngestionBenchmark {
             if (thread.startsWith("GC ") || thread.startsWith("G1 ")) return "gc";
             return "jvm-other";
         }
+    }
+
+    /** Bytes allocated so far by Tomcat's request threads (the server's side of the HTTP mode). */
+    private static long requestThreadsAllocatedBytes() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long bytes = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("http-nio")) {
+                bytes += Math.max(0, threads.getThreadAllocatedBytes(t.getId()));
+            }
+        }
+        return bytes;
     }
 
     /** One way of writing batch number {@code b}. */
