@@ -57,7 +57,6 @@ final class BatchReader {
             CopyBinary rows,
             List<Exposure> exposures,
             List<Rejection> rejected,
-            int items,
             Instant earliest,
             Instant latest) {
 
@@ -213,7 +212,6 @@ final class BatchReader {
                 rows.finish(),
                 exposures,
                 rejected,
-                items,
                 earliest > latest ? null : Instants.ofMicros(earliest),
                 earliest > latest ? null : Instants.ofMicros(latest));
     }

@@ -105,6 +105,7 @@ class IngestionBenchmark {
         List<byte[]> bodies = new ArrayList<>();
         List<BatchReader.Batch> parsed = new ArrayList<>();
         List<byte[]> text = new ArrayList<>();
+        String smallItems = null; // the first 10 events, for the small warm-up requests
         for (int b = 0; b < WARMUP + BATCHES; b++) {
             StringBuilder items = new StringBuilder(BATCH * 100);
             StringBuilder rows = new StringBuilder(BATCH * 80);
@@ -123,6 +124,9 @@ class IngestionBenchmark {
                         .append(",\"time\":\"")
                         .append(time)
                         .append("\"}");
+                if (b == 0 && i == 9) {
+                    smallItems = items.toString();
+                }
                 rows.append(environmentId)
                         .append('\t')
                         .append(key)
@@ -174,20 +178,13 @@ class IngestionBenchmark {
         // batches (and batch ids) can be written again.
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        String smallItems = new String(bodies.get(0), StandardCharsets.UTF_8);
-        smallItems = smallItems.substring(smallItems.indexOf('[') + 1, nthIndexOf(smallItems, "},{", 10) + 1);
-        byte[] smallBody = body("warm-0000000000", smallItems);
-        int idAt = new String(smallBody, StandardCharsets.US_ASCII).indexOf("warm-") + 5;
+        String small = smallItems;
         parallel(
                 clients,
                 0,
                 WARMUP_REQUESTS,
-                (connections, b) -> {
-                    byte[] body = smallBody.clone();
-                    byte[] id = String.format("%010d", b).getBytes(StandardCharsets.US_ASCII);
-                    System.arraycopy(id, 0, body, idAt, id.length);
-                    assertThat(connections.http.post(body)).isEqualTo(202);
-                },
+                (connections, b) -> assertThat(connections.http.post(body("warm-" + b, small)))
+                        .isEqualTo(202),
                 sdkKey);
         int warmupRounds = 0;
         double jitShare = 1;
@@ -487,14 +484,6 @@ class IngestionBenchmark {
             f.get();
         }
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    private static int nthIndexOf(String s, String part, int n) {
-        int at = -1;
-        for (int i = 0; i < n; i++) {
-            at = s.indexOf(part, at + 1);
-        }
-        return at;
     }
 
     private static byte[] body(String batchId, CharSequence items) {
