@@ -210,7 +210,7 @@ class SecurityConfiguration implements WebMvcConfigurer {
                 .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(
                                 DispatcherType.ASYNC, DispatcherType.ERROR)
                         .permitAll()
-                        .requestMatchers(request -> !isSafeMethod(request))
+                        .requestMatchers(request -> !isRead(request))
                         .denyAll()
                         .requestMatchers(
                                 PATHS.matcher("/actuator/health/liveness"), PATHS.matcher("/actuator/health/readiness"))
@@ -240,7 +240,7 @@ class SecurityConfiguration implements WebMvcConfigurer {
                 .authorizeHttpRequests(
                         requests -> requests.dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
                                 .permitAll()
-                                .requestMatchers(SecurityConfiguration::isSafeMethod)
+                                .requestMatchers(SecurityConfiguration::isRead)
                                 .permitAll()
                                 .anyRequest()
                                 .denyAll());
@@ -259,6 +259,12 @@ class SecurityConfiguration implements WebMvcConfigurer {
                         context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()));
     }
 
+    /** GET and HEAD: all that the console and the operational endpoints serve. */
+    private static boolean isRead(HttpServletRequest request) {
+        return "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
+    }
+
+    /** The methods a browser may send cross-site without a preflight and that must not change anything. */
     static boolean isSafeMethod(HttpServletRequest request) {
         String method = request.getMethod();
         return "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method) || "TRACE".equals(method);
