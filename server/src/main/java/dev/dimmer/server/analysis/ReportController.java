@@ -6,9 +6,11 @@ import dev.dimmer.server.projects.Environment;
 import dev.dimmer.server.projects.Lookup;
 import dev.dimmer.server.projects.Project;
 import dev.dimmer.server.security.Actor;
+import dev.dimmer.server.system.ApiException;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,7 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * A flag's experiment report in an environment (docs/statistics.md "Reading a report"): the latest stored analysis,
  * as JSON, or as CSV (one row per metric × treatment) with {@code Accept: text/csv} or {@code ?format=csv}. Viewers
- * may read it; refreshing it (recomputing now) needs an editor.
+ * (readers of the project) may read it; refreshing it (recomputing now) needs an editor. A GET
+ * never computes: without a stored report it answers 404.
  */
 @RestController
 class ReportController {
@@ -40,24 +43,28 @@ class ReportController {
 
     @GetMapping("/api/v1/projects/{project}/environments/{environment}/flags/{flag}/report")
     ResponseEntity<?> report(
+            Actor actor,
             @PathVariable String project,
             @PathVariable String environment,
             @PathVariable String flag,
             @RequestParam(required = false) String format,
             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
             throws SQLException {
+        actor.requireReaderOf(project);
         return render(latest(project, environment, flag), format, accept);
     }
 
     /** The same report addressed as in DESIGN §8, with the environment as a parameter. */
     @GetMapping("/api/v1/projects/{project}/flags/{flag}/report")
     ResponseEntity<?> reportByParameter(
+            Actor actor,
             @PathVariable String project,
             @PathVariable String flag,
             @RequestParam String environment,
             @RequestParam(required = false) String format,
             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
             throws SQLException {
+        actor.requireReaderOf(project);
         return render(latest(project, environment, flag), format, accept);
     }
 
@@ -85,16 +92,24 @@ class ReportController {
         return render(fresh(actor, project, environment, flag), format, accept);
     }
 
-    /** The latest stored report; computed now if the flag has exposure but was never analysed. */
+    /**
+     * The latest stored report. A GET never computes (a reader must not be able to load the
+     * database at will): without a stored report the answer is a 404 saying how to get one.
+     */
     private ExperimentReport latest(String projectKey, String environmentKey, String flagKey) throws SQLException {
         Project project = lookup.project(projectKey);
         Environment environment = lookup.environment(project, environmentKey);
         Flag flag = flags.find(projectKey, flagKey);
         Optional<ReportService.LatestRun> run = reports.latestRun(environment.getId(), flag.getId());
-        if (run.isPresent()) {
-            return reports.load(run.get().id());
+        if (run.isEmpty()) {
+            throw new ApiException(
+                    HttpStatus.NOT_FOUND,
+                    "No report yet",
+                    "no report has been computed for flag '" + flagKey + "' in environment '" + environmentKey
+                            + "' yet: the analysis job computes it within dimmer.analysis.interval once the flag has"
+                            + " exposure, or an editor can compute it now with POST …/report/refresh");
         }
-        return reports.refresh(project, environment, flag, null);
+        return reports.load(run.get().id());
     }
 
     private ExperimentReport fresh(Actor actor, String projectKey, String environmentKey, String flagKey)

@@ -1,5 +1,6 @@
 package dev.dimmer.server.audit;
 
+import dev.dimmer.server.security.Actor;
 import dev.dimmer.server.system.ApiException;
 import jakarta.persistence.criteria.Predicate;
 import java.time.Instant;
@@ -16,7 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reads the audit log. There is deliberately no endpoint that changes or deletes an entry. */
+/**
+ * Reads the audit log, limited to the projects the reader may read (admins and readers of every
+ * project see all, including users and tokens). There is deliberately no endpoint that changes or
+ * deletes an entry.
+ */
 @RestController
 @RequestMapping("/api/v1/audit")
 class AuditController {
@@ -49,6 +54,7 @@ class AuditController {
     @GetMapping
     @Transactional(readOnly = true)
     List<AuditEntryView> search(
+            Actor reader,
             @RequestParam(required = false) String project,
             @RequestParam(required = false) String flag,
             @RequestParam(required = false) String actor,
@@ -59,9 +65,19 @@ class AuditController {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiException.invalid("/limit", "must be between 1 and " + MAX_LIMIT);
         }
+        if (project != null) {
+            reader.requireReaderOf(project);
+        }
         Specification<AuditEntry> filter = (root, query, cb) -> {
             List<Predicate> predicates = new ArrayList<>();
             if (project != null) predicates.add(cb.equal(root.get("project"), project));
+            if (!reader.readsAllProjects()) {
+                // only entries of the reader's projects: not those of other projects, users or tokens
+                predicates.add(
+                        reader.projects().isEmpty()
+                                ? cb.disjunction()
+                                : root.get("project").in(reader.projects()));
+            }
             if (flag != null) predicates.add(cb.equal(root.get("flag"), flag));
             if (actor != null) predicates.add(cb.equal(root.get("actor"), actor));
             if (since != null) predicates.add(cb.greaterThanOrEqualTo(root.get("at"), since));

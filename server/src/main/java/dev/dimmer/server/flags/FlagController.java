@@ -37,17 +37,20 @@ class FlagController {
     /** Search: {@code q} in key or description, exact {@code tag}, {@code owner}, {@code kind}; status active|archived|all. */
     @GetMapping
     List<FlagView> search(
+            Actor actor,
             @PathVariable String project,
             @RequestParam(required = false) String q,
             @RequestParam(required = false) String tag,
             @RequestParam(required = false) String owner,
             @RequestParam(required = false) String kind,
             @RequestParam(defaultValue = "active") String status) {
+        actor.requireReaderOf(project);
         return flags.search(project, q, tag, owner, kind, status);
     }
 
     @GetMapping("/{flag}")
-    FlagView get(@PathVariable String project, @PathVariable String flag) {
+    FlagView get(Actor actor, @PathVariable String project, @PathVariable String flag) {
+        actor.requireReaderOf(project);
         return treatments.view(flags.find(project, flag));
     }
 

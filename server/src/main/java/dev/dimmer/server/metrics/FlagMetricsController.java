@@ -22,7 +22,8 @@ class FlagMetricsController {
     }
 
     @GetMapping
-    FlagMetricsView get(@PathVariable String project, @PathVariable String flag) {
+    FlagMetricsView get(Actor actor, @PathVariable String project, @PathVariable String flag) {
+        actor.requireReaderOf(project);
         return flagMetrics.get(project, flag);
     }
 

@@ -32,15 +32,18 @@ class MetricController {
 
     @GetMapping
     List<MetricView> list(
+            Actor actor,
             @PathVariable String project,
             @RequestParam(required = false) String q,
             @RequestParam(required = false) Boolean guardrail,
             @RequestParam(defaultValue = "false") boolean archived) {
+        actor.requireReaderOf(project);
         return metrics.list(project, q, guardrail, archived);
     }
 
     @GetMapping("/{metric}")
-    MetricView get(@PathVariable String project, @PathVariable String metric) {
+    MetricView get(Actor actor, @PathVariable String project, @PathVariable String metric) {
+        actor.requireReaderOf(project);
         return metrics.get(project, metric);
     }
 

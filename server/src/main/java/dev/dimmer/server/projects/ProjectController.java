@@ -20,7 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Projects and their environments. Creating either is an admin's job; reading is anyone's. */
+/** Projects and their environments. Creating either is an admin's job; reading needs a grant of the project. */
 @RestController
 @RequestMapping("/api/v1/projects")
 class ProjectController {
@@ -40,12 +40,17 @@ class ProjectController {
     /** All projects, optionally those whose key or name contains {@code q}; archived ones on request. */
     @GetMapping
     List<ProjectView> list(
-            @RequestParam(required = false) String q, @RequestParam(defaultValue = "false") boolean archived) {
-        return projects.list(q, archived);
+            Actor actor,
+            @RequestParam(required = false) String q,
+            @RequestParam(defaultValue = "false") boolean archived) {
+        return projects.list(q, archived).stream()
+                .filter(p -> actor.canRead(p.key()))
+                .toList();
     }
 
     @GetMapping("/{project}")
-    ProjectView get(@PathVariable String project) {
+    ProjectView get(Actor actor, @PathVariable String project) {
+        actor.requireReaderOf(project);
         return projects.get(project);
     }
 
@@ -69,12 +74,14 @@ class ProjectController {
 
     @GetMapping("/{project}/environments")
     List<EnvironmentView> listEnvironments(
-            @PathVariable String project, @RequestParam(defaultValue = "false") boolean archived) {
+            Actor actor, @PathVariable String project, @RequestParam(defaultValue = "false") boolean archived) {
+        actor.requireReaderOf(project);
         return projects.listEnvironments(project, archived);
     }
 
     @GetMapping("/{project}/environments/{environment}")
-    EnvironmentView getEnvironment(@PathVariable String project, @PathVariable String environment) {
+    EnvironmentView getEnvironment(Actor actor, @PathVariable String project, @PathVariable String environment) {
+        actor.requireReaderOf(project);
         return projects.getEnvironment(project, environment);
     }
 

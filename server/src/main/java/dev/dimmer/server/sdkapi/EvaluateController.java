@@ -4,6 +4,7 @@ import dev.dimmer.sdk.eval.EvaluationEngine;
 import dev.dimmer.sdk.eval.EvaluationResult;
 import dev.dimmer.server.projects.Environment;
 import dev.dimmer.server.projects.Lookup;
+import dev.dimmer.server.security.Actor;
 import dev.dimmer.server.system.Violations;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,11 @@ class EvaluateController {
 
     @PostMapping("/api/v1/projects/{project}/environments/{environment}/evaluate")
     EvaluateResponse evaluate(
-            @PathVariable String project, @PathVariable String environment, @RequestBody EvaluateRequest request) {
+            Actor actor,
+            @PathVariable String project,
+            @PathVariable String environment,
+            @RequestBody EvaluateRequest request) {
+        actor.requireReaderOf(project);
         Environment env = lookup.environment(project, environment);
         Violations v = new Violations();
         if (request.key() == null || request.key().isEmpty()) {

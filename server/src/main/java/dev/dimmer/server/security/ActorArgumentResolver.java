@@ -1,9 +1,10 @@
 package dev.dimmer.server.security;
 
 import org.springframework.core.MethodParameter;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
-import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
@@ -21,8 +22,10 @@ class ActorArgumentResolver implements HandlerMethodArgumentResolver {
             ModelAndViewContainer container,
             NativeWebRequest request,
             WebDataBinderFactory binderFactory) {
-        Object actor = request.getAttribute(AuthenticationFilter.ACTOR_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
-        if (actor == null) {
+        Authentication authentication =
+                SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication();
+        if (authentication == null || !(authentication.getPrincipal() instanceof Actor actor)) {
+            // The admin filter chain lets no request without an Actor reach /api/v1 controllers.
             throw new IllegalStateException("no authenticated actor: is this controller outside /api/v1?");
         }
         return actor;

@@ -51,7 +51,8 @@ public class ApiKey {
 
     protected ApiKey() {}
 
-    ApiKey(
+    /** {@code secret} is hashed here; it is never stored. */
+    public ApiKey(
             String kind,
             String name,
             String secret,
@@ -114,7 +115,7 @@ public class ApiKey {
         return revokedAt != null;
     }
 
-    void revoke(Instant when) {
+    public void revoke(Instant when) {
         this.revokedAt = when;
     }
 }

@@ -5,7 +5,7 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Finds the key or token behind a bearer secret. */
+/** Finds the key or token behind a bearer secret, and the {@link Actor} of a token or user. */
 @Component
 public class Authenticator {
 
@@ -25,7 +25,7 @@ public class Authenticator {
         return new Actor("token:" + token.getName(), Role.fromWire(token.getRole()), Set.of(token.getProjects()));
     }
 
-    static Actor actorOf(User user) {
+    public static Actor actorOf(User user) {
         return new Actor("user:" + user.getUsername(), user.getRole(), Set.of(user.getProjects()));
     }
 }

@@ -12,22 +12,22 @@ import java.util.HexFormat;
  * SHA-256 is stored: a fast hash is right here because the secret has 256 bits of entropy, so
  * there is nothing to brute-force, and every API call must look its key up cheaply.
  */
-final class Secrets {
+public final class Secrets {
 
-    static final String SDK_KEY_PREFIX = "dsk_";
-    static final String ADMIN_TOKEN_PREFIX = "dat_";
+    public static final String SDK_KEY_PREFIX = "dsk_";
+    public static final String ADMIN_TOKEN_PREFIX = "dat_";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Secrets() {}
 
-    static String newSecret(String prefix) {
+    public static String newSecret(String prefix) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    static String hash(String secret) {
+    public static String hash(String secret) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(digest.digest(secret.getBytes(StandardCharsets.UTF_8)));
@@ -37,7 +37,7 @@ final class Secrets {
     }
 
     /** What may be shown after creation to recognise a key: its prefix and first characters. */
-    static String displayPrefix(String secret) {
+    public static String displayPrefix(String secret) {
         return secret.substring(0, Math.min(secret.length(), 10));
     }
 }

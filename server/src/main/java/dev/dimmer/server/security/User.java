@@ -32,9 +32,16 @@ public class User {
     @Column(name = "created_at", updatable = false)
     private Instant createdAt = Instant.now();
 
+    @Column(name = "disabled_at")
+    private Instant disabledAt;
+
+    @Column(name = "password_changed_at")
+    private Instant passwordChangedAt;
+
     protected User() {}
 
-    User(String username, String passwordHash, Role role, String[] projects) {
+    /** {@code passwordHash} comes from {@link Passwords#hash}. */
+    public User(String username, String passwordHash, Role role, String[] projects) {
         this.username = username;
         this.passwordHash = passwordHash;
         this.role = role.wireName();
@@ -63,5 +70,36 @@ public class User {
 
     public Instant getCreatedAt() {
         return createdAt;
+    }
+
+    public boolean isDisabled() {
+        return disabledAt != null;
+    }
+
+    public Instant getDisabledAt() {
+        return disabledAt;
+    }
+
+    public Instant getPasswordChangedAt() {
+        return passwordChangedAt;
+    }
+
+    public void setRole(Role role) {
+        this.role = role.wireName();
+    }
+
+    public void setProjects(String[] projects) {
+        this.projects = projects;
+    }
+
+    /** Disabling keeps the user (and its history) but refuses its sign-ins and sessions. */
+    public void setDisabledAt(Instant disabledAt) {
+        this.disabledAt = disabledAt;
+    }
+
+    /** {@code passwordHash} comes from {@link Passwords#hash}. */
+    public void changePassword(String passwordHash, Instant when) {
+        this.passwordHash = passwordHash;
+        this.passwordChangedAt = when;
     }
 }

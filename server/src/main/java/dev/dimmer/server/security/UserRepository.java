@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.data.repository.Repository;
 
-interface UserRepository extends Repository<User, Long> {
+public interface UserRepository extends Repository<User, Long> {
 
     User save(User user);
 

@@ -40,26 +40,32 @@ class SegmentController {
 
     @GetMapping
     List<SegmentView> list(
+            Actor actor,
             @PathVariable String project,
             @PathVariable String environment,
             @RequestParam(required = false) String q,
             @RequestParam(defaultValue = "false") boolean archived) {
+        actor.requireReaderOf(project);
         return segments.list(project, environment, q, archived);
     }
 
     @GetMapping("/{segment}")
-    SegmentView get(@PathVariable String project, @PathVariable String environment, @PathVariable String segment) {
+    SegmentView get(
+            Actor actor, @PathVariable String project, @PathVariable String environment, @PathVariable String segment) {
+        actor.requireReaderOf(project);
         return segments.get(project, environment, segment);
     }
 
     /** The explicit keys, sorted, a page at a time. */
     @GetMapping("/{segment}/keys")
     List<String> keys(
+            Actor actor,
             @PathVariable String project,
             @PathVariable String environment,
             @PathVariable String segment,
             @RequestParam(defaultValue = "0") int offset,
             @RequestParam(defaultValue = "1000") int limit) {
+        actor.requireReaderOf(project);
         return segments.keys(project, environment, segment, offset, limit);
     }
 

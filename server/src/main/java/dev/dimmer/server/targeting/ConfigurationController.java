@@ -25,7 +25,8 @@ class ConfigurationController {
 
     @GetMapping
     ResponseEntity<ConfigurationView> get(
-            @PathVariable String project, @PathVariable String environment, @PathVariable String flag) {
+            Actor actor, @PathVariable String project, @PathVariable String environment, @PathVariable String flag) {
+        actor.requireReaderOf(project);
         return withETag(configurations.get(project, environment, flag));
     }
 

@@ -318,12 +318,21 @@ class ReportApiTests {
 
     @Test
     void aFlagWithoutExposureHasAnEmptyReportAndUnknownNamesAre404() {
-        JsonNode report = expect(admin.get(reportPath()), 200).json();
+        // A refresh answers with the empty report; without exposure nothing is stored, so a GET (which
+        // never computes) keeps saying that there is no report yet and how to get one.
+        JsonNode report =
+                expect(admin.post(reportPath() + "/refresh", null), 200).json();
         assertThat(report.get("arms")).isEmpty();
         assertThat(report.get("message").asString()).contains("No exposure");
         assertThat(report.get("excludedMultiTreatmentUsers").asLong()).isZero();
-        assertThat(expect(admin.get(reportPath() + "?format=csv"), 200).text().split("\r\n"))
+        assertThat(expect(admin.post(reportPath() + "/refresh?format=csv", null), 200)
+                        .text()
+                        .split("\r\n"))
                 .hasSize(1);
+        Api.Response notYet = expect(admin.get(reportPath()), 404);
+        assertThat(notYet.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(notYet.json().get("title").asString()).isEqualTo("No report yet");
+        assertThat(notYet.json().get("detail").asString()).contains("report/refresh");
 
         expect(admin.get("/api/v1/projects/" + project + "/environments/production/flags/nope/report"), 404);
         expect(admin.get("/api/v1/projects/" + project + "/environments/nope/flags/checkout/report"), 404);
@@ -332,7 +341,7 @@ class ReportApiTests {
     }
 
     @Test
-    void viewersReadReportsButOnlyEditorsRefreshThem() {
+    void viewersReadStoredReportsWithoutComputingAndOnlyEditorsRefreshThem() {
         String viewer = expect(
                         admin.post(
                                 "/api/v1/tokens",
@@ -347,8 +356,26 @@ class ReportApiTests {
                 .json()
                 .get("secret")
                 .asString();
-        expect(admin.as(viewer).get(reportPath()), 200);
+        long env = IngestFixtures.environmentId(jdbc, project, "production");
+        long flagId = jdbc.queryForObject(
+                "SELECT f.id FROM flags f JOIN projects p ON p.id = f.project_id WHERE p.key = ? AND f.key = 'checkout'",
+                Long.class,
+                project);
+
+        // A GET never computes: without a stored report it says how to get one (the scheduled job only
+        // analyses flags with exposure, so nothing else computes this flag's report meanwhile).
+        expect(admin.as(viewer).get(reportPath()), 404);
+        expect(
+                admin.as(viewer).get("/api/v1/projects/" + project + "/flags/checkout/report?environment=production"),
+                404);
         expect(admin.as(viewer).post(reportPath() + "/refresh", null), 403);
+        assertThat(runs(env, flagId)).isZero();
+
+        send("impressions", List.of(impression("checkout", "a", "off", "default rule", Instant.now())));
+        expect(admin.post(reportPath() + "/refresh", null), 200);
+        assertThat(runs(env, flagId)).isPositive();
+        JsonNode read = expect(admin.as(viewer).get(reportPath()), 200).json();
+        assertThat(read.get("arms").size()).isEqualTo(1);
     }
 
     @Test

@@ -230,14 +230,24 @@ class ExposureApiTests {
     }
 
     @Test
-    void viewersMayReadTheReport() {
-        String viewer = expect(
-                        admin.post("/api/v1/tokens", Map.of("name", Api.uniqueKey("viewer"), "role", "viewer")), 201)
+    void viewersOfTheProjectMayReadTheReport() {
+        String viewer = viewer(List.of(project));
+        expect(admin.as(viewer).get(exposurePath()), 200);
+        expect(admin.as(viewer).get(exposurePath() + "/keys/someone"), 200);
+        String viewerOfNothing = viewer(List.of());
+        expect(admin.as(viewerOfNothing).get(exposurePath()), 403);
+        expect(admin.as(viewerOfNothing).get(exposurePath() + "/keys/someone"), 403);
+    }
+
+    private String viewer(List<String> projects) {
+        return expect(
+                        admin.post(
+                                "/api/v1/tokens",
+                                Map.of("name", Api.uniqueKey("viewer"), "role", "viewer", "projects", projects)),
+                        201)
                 .json()
                 .get("secret")
                 .asString();
-        expect(admin.as(viewer).get(exposurePath()), 200);
-        expect(admin.as(viewer).get(exposurePath() + "/keys/someone"), 200);
     }
 
     @Test

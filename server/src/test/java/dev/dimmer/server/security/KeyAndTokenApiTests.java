@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dimmer.server.testsupport.Api;
 import dev.dimmer.server.testsupport.Fixtures;
 import dev.dimmer.server.testsupport.IntegrationTest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -102,68 +98,36 @@ class KeyAndTokenApiTests {
     }
 
     @Test
-    void consoleUsersSignInWithAPasswordAndGetASession() throws Exception {
+    void consoleUsersSignInWithAPasswordAndGetASession() {
         String username = Api.uniqueKey("dana");
-        expect(
-                api.post(
-                        "/api/v1/users",
-                        Map.of("username", username, "password", "correct horse battery", "role", "viewer")),
-                201);
+        Map<String, Object> dana = Map.of(
+                "username",
+                username,
+                "password",
+                "correct horse battery",
+                "role",
+                "viewer",
+                "projects",
+                List.of(project));
+        expect(api.post("/api/v1/users", dana), 201);
         String hash = new JdbcTemplate(dataSource)
                 .queryForObject("SELECT password_hash FROM users WHERE username = ?", String.class, username);
         assertThat(hash).startsWith("$2").doesNotContain("correct horse");
-        expect(
-                api.post(
-                        "/api/v1/users",
-                        Map.of("username", username, "password", "correct horse battery", "role", "viewer")),
-                409);
+        expect(api.post("/api/v1/users", dana), 409);
         expect(api.post("/api/v1/users", Map.of("username", "short", "password", "short", "role", "viewer")), 400);
 
-        HttpClient http = HttpClient.newBuilder()
-                .cookieHandler(new java.net.CookieManager())
-                .build();
-        String baseUrl = "http://127.0.0.1:" + port;
-        var wrong = http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/session"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"username\":\"" + username + "\",\"password\":\"nope\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(wrong.statusCode()).isEqualTo(401);
-        var signIn = http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/session"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"username\":\"" + username + "\",\"password\":\"correct horse battery\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(signIn.statusCode()).isEqualTo(200);
-        var whoAmI = http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/session")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(whoAmI.body()).contains("\"actor\":\"user:" + username + "\"", "\"role\":\"viewer\"");
-        assertThat(api.get("/api/v1/users").text()).contains(username).doesNotContain("password");
-        var read = http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/projects/" + project))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(read.statusCode()).isEqualTo(200);
-        var write = http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/projects"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"nope\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(write.statusCode()).as("viewers read only").isEqualTo(403);
-        http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/session"))
-                        .DELETE()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        var afterSignOut = http.send(
-                HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/projects")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(afterSignOut.statusCode()).isEqualTo(401);
+        Browser browser = new Browser(port);
+        assertThat(browser.signIn(username, "nope").status()).isEqualTo(401);
+        assertThat(browser.signIn(username, "correct horse battery").status()).isEqualTo(200);
+        var whoAmI = browser.get("/api/v1/session");
+        assertThat(whoAmI.text()).contains("\"actor\":\"user:" + username + "\"", "\"role\":\"viewer\"");
+        assertThat(api.get("/api/v1/users").text()).contains(username).doesNotContain("$2a$", "correct horse");
+        assertThat(browser.get("/api/v1/projects/" + project).status()).isEqualTo(200);
+        assertThat(browser.write("POST", "/api/v1/projects", Map.of("key", "nope"))
+                        .status())
+                .as("viewers read only")
+                .isEqualTo(403);
+        assertThat(browser.write("DELETE", "/api/v1/session", null).status()).isEqualTo(204);
+        assertThat(browser.get("/api/v1/projects").status()).isEqualTo(401);
     }
 }

@@ -1,8 +1,9 @@
-package dev.dimmer.server.security;
+package dev.dimmer.server.accounts;
 
-import dev.dimmer.server.security.SdkKeyService.CreateSdkKey;
-import dev.dimmer.server.security.SdkKeyService.CreatedSdkKey;
-import dev.dimmer.server.security.SdkKeyService.SdkKeyView;
+import dev.dimmer.server.accounts.SdkKeyService.CreateSdkKey;
+import dev.dimmer.server.accounts.SdkKeyService.CreatedSdkKey;
+import dev.dimmer.server.accounts.SdkKeyService.SdkKeyView;
+import dev.dimmer.server.security.Actor;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;

@@ -1,9 +1,13 @@
-package dev.dimmer.server.security;
+package dev.dimmer.server.accounts;
 
 import dev.dimmer.server.audit.AuditLog;
 import dev.dimmer.server.audit.AuditTarget;
 import dev.dimmer.server.projects.Environment;
 import dev.dimmer.server.projects.Lookup;
+import dev.dimmer.server.security.Actor;
+import dev.dimmer.server.security.ApiKey;
+import dev.dimmer.server.security.ApiKeyRepository;
+import dev.dimmer.server.security.Secrets;
 import dev.dimmer.server.system.ApiException;
 import dev.dimmer.server.system.Violations;
 import java.time.Clock;

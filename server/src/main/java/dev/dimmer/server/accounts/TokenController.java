@@ -1,8 +1,9 @@
-package dev.dimmer.server.security;
+package dev.dimmer.server.accounts;
 
-import dev.dimmer.server.security.TokenService.CreateToken;
-import dev.dimmer.server.security.TokenService.CreatedToken;
-import dev.dimmer.server.security.TokenService.TokenView;
+import dev.dimmer.server.accounts.TokenService.CreateToken;
+import dev.dimmer.server.accounts.TokenService.CreatedToken;
+import dev.dimmer.server.accounts.TokenService.TokenView;
+import dev.dimmer.server.security.Actor;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;

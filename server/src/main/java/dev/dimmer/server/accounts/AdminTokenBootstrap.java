@@ -1,7 +1,12 @@
-package dev.dimmer.server.security;
+package dev.dimmer.server.accounts;
 
 import dev.dimmer.server.audit.AuditLog;
 import dev.dimmer.server.audit.AuditTarget;
+import dev.dimmer.server.security.Actor;
+import dev.dimmer.server.security.ApiKey;
+import dev.dimmer.server.security.ApiKeyRepository;
+import dev.dimmer.server.security.Role;
+import dev.dimmer.server.security.Secrets;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,8 +1,13 @@
-package dev.dimmer.server.security;
+package dev.dimmer.server.accounts;
 
 import dev.dimmer.server.audit.AuditLog;
 import dev.dimmer.server.audit.AuditTarget;
 import dev.dimmer.server.projects.ProjectRepository;
+import dev.dimmer.server.security.Actor;
+import dev.dimmer.server.security.ApiKey;
+import dev.dimmer.server.security.ApiKeyRepository;
+import dev.dimmer.server.security.Role;
+import dev.dimmer.server.security.Secrets;
 import dev.dimmer.server.system.ApiException;
 import dev.dimmer.server.system.Violations;
 import java.time.Clock;
@@ -63,20 +68,15 @@ class TokenService {
         violations.requireText("/name", request.name(), 100);
         Role role = null;
         if (request.role() == null) {
-            violations.add("/role", "is required: admin, editor or viewer");
+            violations.add("/role", "is required: admin, editor, viewer or metrics");
         } else {
             try {
                 role = Role.fromWire(request.role());
             } catch (IllegalArgumentException e) {
-                violations.add("/role", "must be admin, editor or viewer");
+                violations.add("/role", "must be admin, editor, viewer or metrics");
             }
         }
-        List<String> projectKeys = request.projects() == null ? List.of() : request.projects();
-        for (int i = 0; i < projectKeys.size(); i++) {
-            if (!projects.existsByKey(projectKeys.get(i))) {
-                violations.add("/projects/" + i, "project '" + projectKeys.get(i) + "' does not exist");
-            }
-        }
+        List<String> projectKeys = ProjectGrants.check(violations, role, request.projects(), projects);
         violations.throwIfAny();
         String secret = Secrets.newSecret(Secrets.ADMIN_TOKEN_PREFIX);
         ApiKey token = keys.save(new ApiKey(
