@@ -28,18 +28,23 @@ public record Evidence(
     }
 
     /**
-     * One guardrail metric for the plan's treatment.
+     * One guardrail metric for the plan's treatment, with the numbers its status was decided on: the absolute
+     * difference of the means and its always-valid interval (DESIGN §5).
      *
      * @param status HEALTHY, AT_RISK, BREACHED, SEVERE or NOT_ENOUGH_DATA
      * @param relativeLift treatment vs control (0.1 = +10 %), null when it cannot be computed
-     * @param lower lower end of the always-valid interval of the relative lift
+     * @param difference treatment mean − control mean
+     * @param lower lower end of the always-valid 95 % interval of the difference
      * @param upper upper end of that interval
      * @param summary the report's sentence for it
      */
     public record Guardrail(
             String metric,
             String status,
+            Double controlMean,
+            Double treatmentMean,
             Double relativeLift,
+            Double difference,
             Double lower,
             Double upper,
             long controlUsers,

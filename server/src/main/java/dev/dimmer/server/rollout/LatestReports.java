@@ -60,11 +60,14 @@ class LatestReports {
                 rs -> {
                     if (guardrailMetrics.contains(rs.getString(1))) {
                         JsonNode r = json.readTree(rs.getString(2));
-                        JsonNode interval = r.path("relative").path("sequentialInterval");
+                        JsonNode interval = r.path("absolute").path("sequentialInterval");
                         guardrails.add(new Evidence.Guardrail(
                                 rs.getString(1),
                                 text(r.path("guardrailStatus")),
+                                number(r.path("controlMean")),
+                                number(r.path("treatmentMean")),
                                 number(r.path("relativeLift")),
+                                number(r.path("absolute").path("estimate")),
                                 number(interval.path("lower")),
                                 number(interval.path("upper")),
                                 r.path("controlUsers").asLong(),

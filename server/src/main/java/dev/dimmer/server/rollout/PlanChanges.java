@@ -143,6 +143,23 @@ class PlanChanges {
         return transition;
     }
 
+    /**
+     * Completes a plan whose step just applied a stage at 100 %: everyone has the treatment, no control is left to
+     * compare with, so there is nothing more to watch or wait for.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void completeIfEveryone(RolloutPlan moved, Actor actor, Instant at) {
+        int stage = moved.currentStage();
+        if (!StagePlacement.shipsToEveryone(moved, stage)) {
+            return;
+        }
+        String reason = "completed: " + moved.describe(stage)
+                + " serves the treatment to everyone, so no control is left to compare with";
+        RolloutPlan done =
+                moved.with(PlanStatus.COMPLETED, stage, moved.stageStartedAt(), moved.approvedStages(), false, reason);
+        record(moved, done, PlanTransition.Kind.COMPLETED, actor, reason, null, null, at);
+    }
+
     /** Who changed the flag's configuration last (to name who edited it by hand). */
     String lastEditor(RolloutPlan plan) {
         return lastChange.actorOf(AuditTarget.flagConfiguration(plan.project(), plan.environment(), plan.flag()));

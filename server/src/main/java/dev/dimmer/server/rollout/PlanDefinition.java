@@ -26,6 +26,9 @@ record PlanDefinition(
 
     static final Duration DEFAULT_MIN_DURATION = Duration.ofHours(1);
 
+    private static final String NOTHING_TO_WAIT_FOR =
+            "must be 0 at 100%: no control group is left to measure, the plan completes as it applies the stage";
+
     /** The body of {@code PUT …/plan}. */
     record Request(
             String treatment,
@@ -35,8 +38,9 @@ record PlanDefinition(
             List<StageRequest> stages) {}
 
     /**
-     * One stage as sent: {@code weight} in basis points (100 = 1 %), {@code minDuration} ISO-8601 (default PT1H),
-     * {@code minSamplePerArm} (default 100 with a weight, 0 for segments only).
+     * One stage as sent: {@code weight} = share of users served the treatment by the split, in basis points (100 =
+     * 1 %; at most 5000, or 10000 for a last stage), {@code minDuration} ISO-8601 (default PT1H), {@code
+     * minSamplePerArm} (default 100 with a weight, 0 for segments only and at 100 %).
      */
     record StageRequest(
             String name,
@@ -111,8 +115,15 @@ record PlanDefinition(
                 }
             }
             int weight = s.weight() == null ? exposedWeight : s.weight();
-            if (weight < 0 || weight > 10_000) {
-                v.add(at + "/weight", "must be between 0 and 10000 basis points (100 = 1%)");
+            boolean everyone = weight == StagePlacement.EVERYONE;
+            if (weight < 0 || (weight > StagePlacement.MAX_RANDOMISED_WEIGHT && !everyone)) {
+                v.add(
+                        at + "/weight",
+                        "must be between 0 and 5000 basis points (100 = 1%), or 10000 for the last stage: up to 50%"
+                                + " the treatment is compared with an equal, randomised control group; between 50% and"
+                                + " 100% no even control is left");
+            } else if (everyone && i != requests.size() - 1) {
+                v.add(at + "/weight", "100% must be the last stage: after it, everyone has the treatment");
             } else if (weight < exposedWeight) {
                 v.add(
                         at + "/weight",
@@ -124,12 +135,14 @@ record PlanDefinition(
                         "exposes no one new: raise the weight above " + exposedWeight
                                 + " or add a segment not exposed before");
             }
-            Duration minDuration = DEFAULT_MIN_DURATION;
+            Duration minDuration = everyone ? Duration.ZERO : DEFAULT_MIN_DURATION;
             if (s.minDuration() != null) {
                 try {
                     minDuration = Duration.parse(s.minDuration());
                     if (minDuration.isNegative()) {
                         v.add(at + "/minDuration", "must not be negative");
+                    } else if (everyone && !minDuration.isZero()) {
+                        v.add(at + "/minDuration", NOTHING_TO_WAIT_FOR);
                     }
                 } catch (DateTimeParseException e) {
                     v.add(
@@ -137,9 +150,13 @@ record PlanDefinition(
                             "must be an ISO-8601 duration such as PT1H or P1D, was '" + s.minDuration() + "'");
                 }
             }
-            long minSample = s.minSamplePerArm() != null ? s.minSamplePerArm() : weight > 0 ? DEFAULT_MIN_SAMPLE : 0;
+            long minSample = s.minSamplePerArm() != null
+                    ? s.minSamplePerArm()
+                    : weight > 0 && !everyone ? DEFAULT_MIN_SAMPLE : 0;
             if (minSample < 0) {
                 v.add(at + "/minSamplePerArm", "must not be negative");
+            } else if (everyone && minSample > 0) {
+                v.add(at + "/minSamplePerArm", NOTHING_TO_WAIT_FOR);
             }
             String name = s.name() != null && !s.name().isBlank() ? s.name().strip() : defaultName(added, weight);
             v.maxLength(at + "/name", name, 200);

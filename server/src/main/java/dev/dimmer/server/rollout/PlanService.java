@@ -141,6 +141,7 @@ class PlanService {
         long version = changes.moveTo(plan, configuration, 0, reason);
         RolloutPlan started = plan.with(PlanStatus.ACTIVE, 0, now, plan.approvedStages(), false, reason);
         changes.record(plan, started, Kind.STARTED, actor, reason, version, null, now);
+        changes.completeIfEveryone(started, Actor.system(plan.actor()), now);
         return view(plans.lock(plan.id()).orElseThrow());
     }
 
@@ -236,6 +237,7 @@ class PlanService {
                 .forEach(approvals::add);
         RolloutPlan skipped = plan.with(PlanStatus.ACTIVE, target, now, approvals, false, reason);
         changes.record(plan, skipped, Kind.SKIPPED, actor, reason, version, null, now);
+        changes.completeIfEveryone(skipped, Actor.system(plan.actor()), now);
         return view(plans.lock(plan.id()).orElseThrow());
     }
 

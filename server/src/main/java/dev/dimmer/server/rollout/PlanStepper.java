@@ -142,6 +142,7 @@ class PlanStepper {
         long version = changes.moveTo(plan, configuration, next, reason);
         RolloutPlan advanced = plan.with(PlanStatus.ACTIVE, next, now, plan.approvedStages(), false, reason);
         changes.record(plan, advanced, Kind.ADVANCED, self, reason, version, gate.evidence(), now);
+        changes.completeIfEveryone(advanced, self, now);
         return Outcome.STEPPED;
     }
 

@@ -120,15 +120,27 @@ final class StageGate {
                 e);
     }
 
-    /** "latency BREACHED: +35.2% (always-valid 95% CI +20.1% to +50.3%), 400 vs 410 users". */
+    /**
+     * "errors SEVERE: 0.41 vs 0.02 per user (+1950.0%), difference +0.39 (always-valid 95% CI +0.30 to +0.48), 198 vs
+     * 252 users" — the interval the status was decided on.
+     */
     static String describe(Evidence.Guardrail g) {
-        return g.metric() + " " + g.status() + ": " + percent(g.relativeLift()) + " (always-valid 95% CI "
-                + percent(g.lower()) + " to " + percent(g.upper()) + "), " + g.treatmentUsers() + " vs "
-                + g.controlUsers() + " users";
+        return g.metric() + " " + g.status() + ": " + number(g.treatmentMean()) + " vs " + number(g.controlMean())
+                + " (" + percent(g.relativeLift()) + "), difference " + signed(g.difference())
+                + " (always-valid 95% CI " + signed(g.lower()) + " to " + signed(g.upper()) + "), "
+                + g.treatmentUsers() + " vs " + g.controlUsers() + " users";
     }
 
     private static String percent(Double value) {
         return value == null ? "n/a" : String.format(Locale.ROOT, "%+.1f%%", value * 100);
+    }
+
+    private static String number(Double value) {
+        return value == null ? "n/a" : String.format(Locale.ROOT, "%.4g", value);
+    }
+
+    private static String signed(Double value) {
+        return value == null ? "n/a" : String.format(Locale.ROOT, "%+.4g", value);
     }
 
     private static String format(Double value) {

@@ -14,27 +14,43 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * How a stage maps onto the flag's configuration. A plan owns exactly three parts of it and leaves everything else
- * (other rules and their order, the off treatment, traffic allocation, seeds, prerequisites) as people set it:
+ * How a stage maps onto the flag's configuration. A plan owns exactly four parts of it and leaves everything else
+ * (other rules and their order, the off treatment, the seeds, prerequisites) as people set it:
  *
  * <ul>
  *   <li><b>{@code enabled}</b>: true while the plan is in progress;
- *   <li><b>the rule with id {@value #RULE_ID}</b>: serves the treatment, as a fixed rule (not subject to the split or
- *       the traffic allocation), to the segments of this stage and of every earlier one, through one {@code IN_SEGMENT}
- *       condition on the key. Inserted first when absent; kept where it is when a person moved it; removed while no
+ *   <li><b>the rule with id {@value #RULE_ID}</b>: serves the treatment, as a fixed rule (outside the split and its
+ *       traffic gate), to the segments of this stage and of every earlier one, through one {@code IN_SEGMENT}
+ *       condition on the key. Inserted first when absent; kept where it is when a person moved it; absent while no
  *       stage has named a segment;
- *   <li><b>{@code defaultServe}</b>: the two-way split {@code [treatment: w, control: 10000 − w]}, treatment first, or
- *       the control alone while w = 0.
+ *   <li><b>{@code defaultServe}</b>: the even split {@code [treatment: 5000, control: 5000]}, treatment first, until the
+ *       last stage at 100 %, which serves {@code [treatment: 10000, control: 0]};
+ *   <li><b>{@code trafficAllocation}</b>: twice the stage's weight w (w ≤ 50 %), so that w of all users get the
+ *       treatment and as many, randomised with them, the control; the rest get the off treatment ("not in split") and
+ *       are not part of the comparison. 100 % at the last stage.
  * </ul>
  *
- * <p>Because the treatment holds the buckets {@code [0, w)} of the flag's unchanged seed, raising w only adds users
- * to the treatment and never moves anyone else (DESIGN §3, monotonic ramp); segments only accumulate, so a later stage
- * never takes the treatment away from someone an earlier one gave it to. Only a rollback lowers w.
+ * <p><b>Why the allocation moves and the split stays even.</b> The analysis assigns a user to the arm of their first
+ * exposure and checks the arms' sizes against the split's weights (SRM). Ramping the split's weights instead (1/99,
+ * then 5/95, …) mixes users randomised under different weights in one report, which the SRM test rightly flags as a
+ * mismatch, and compares a treatment arm of recent users with a control arm of older ones. An even split behind a
+ * growing traffic gate keeps every stage up to 50 % one randomisation, as GrowthBook's safe rollouts do; at 100 % there
+ * is no control left to compare with, so the plan completes as it applies that stage.
+ *
+ * <p><b>Monotonic.</b> The treatment holds the split buckets {@code [0, 5000)} of the unchanged seed behind the traffic
+ * gate {@code bucket(trafficSeed) < allocation}: raising the allocation, then the treatment's weight to 10000, only adds
+ * users to the treatment and never takes it from anyone (DESIGN §3); segments only accumulate. Only a rollback lowers
+ * the allocation.
  */
 final class StagePlacement {
 
     /** The id of the rule a plan owns. */
     static final String RULE_ID = "rollout-plan";
+
+    /** The highest weight below 100 %: half the users in the treatment, half in the control. */
+    static final int MAX_RANDOMISED_WEIGHT = 5000;
+
+    static final int EVERYONE = 10_000;
 
     private StagePlacement() {}
 
@@ -53,7 +69,8 @@ final class StagePlacement {
         return ConfigurationUpdate.of(current)
                 .withEnabled(true)
                 .withRules(rules)
-                .withDefaultServe(defaultServe(plan, stage));
+                .withDefaultServe(defaultServe(plan, stage))
+                .withTrafficAllocation(allocation(plan, stage));
     }
 
     /**
@@ -79,12 +96,21 @@ final class StagePlacement {
         if (!Objects.equals(defaultServe(plan, stage), current.defaultServe())) {
             differences.add("defaultServe was changed");
         }
+        if (allocation(plan, stage) != current.trafficAllocation()) {
+            differences.add("trafficAllocation was changed (" + allocation(plan, stage) + " → "
+                    + current.trafficAllocation() + ")");
+        }
         return differences.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", differences));
     }
 
-    /** The treatment's weight in the default split at {@code stage}. */
+    /** The share of users (basis points) served the treatment by the split at {@code stage}. */
     static int weight(RolloutPlan plan, int stage) {
         return stage < 0 ? 0 : plan.stage(stage).weight();
+    }
+
+    /** Whether {@code stage} serves the treatment to everyone: nothing is left to compare, the plan is complete. */
+    static boolean shipsToEveryone(RolloutPlan plan, int stage) {
+        return weight(plan, stage) == EVERYONE;
     }
 
     /** The segments served by the plan's rule at {@code stage}: its own and every earlier stage's, in order. */
@@ -108,11 +134,14 @@ final class StagePlacement {
     }
 
     private static Serve defaultServe(RolloutPlan plan, int stage) {
+        int treatment = shipsToEveryone(plan, stage) ? EVERYONE : MAX_RANDOMISED_WEIGHT;
+        return Serve.split(
+                List.of(new Split(plan.treatment(), treatment), new Split(plan.control(), EVERYONE - treatment)));
+    }
+
+    private static int allocation(RolloutPlan plan, int stage) {
         int w = weight(plan, stage);
-        if (w == 0) {
-            return Serve.fixed(plan.control());
-        }
-        return Serve.split(List.of(new Split(plan.treatment(), w), new Split(plan.control(), 10_000 - w)));
+        return w == EVERYONE ? EVERYONE : 2 * w;
     }
 
     private static int indexOfPlanRule(List<Rule> rules) {

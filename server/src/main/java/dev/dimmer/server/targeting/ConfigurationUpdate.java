@@ -43,6 +43,11 @@ public record ConfigurationUpdate(
                 enabled, offTreatment, value, defaultServe, trafficAllocation, seed, trafficSeed, prerequisites);
     }
 
+    public ConfigurationUpdate withTrafficAllocation(int value) {
+        return new ConfigurationUpdate(
+                enabled, offTreatment, rules, defaultServe, value, seed, trafficSeed, prerequisites);
+    }
+
     public ConfigurationUpdate withDefaultServe(Serve value) {
         return new ConfigurationUpdate(
                 enabled, offTreatment, rules, value, trafficAllocation, seed, trafficSeed, prerequisites);
