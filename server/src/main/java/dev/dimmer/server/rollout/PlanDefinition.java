@@ -157,6 +157,11 @@ record PlanDefinition(
                 v.add(at + "/minSamplePerArm", "must not be negative");
             } else if (everyone && minSample > 0) {
                 v.add(at + "/minSamplePerArm", NOTHING_TO_WAIT_FOR);
+            } else if (weight == 0 && minSample > 0) {
+                v.add(
+                        at + "/minSamplePerArm",
+                        "must be 0 for a stage with segments only: its users are not randomised, so the report has no"
+                                + " arms to count for it (wait with minDuration, or give the stage a weight)");
             }
             String name = s.name() != null && !s.name().isBlank() ? s.name().strip() : defaultName(added, weight);
             v.maxLength(at + "/name", name, 200);

@@ -217,6 +217,12 @@ class RolloutPlanTests {
             assertThat(published).allSatisfy(t -> assertThat(t.ownerTeam()).isEqualTo("checkout"));
         }
         assertThat(events.of(rollbackId).get(2).kind()).isEqualTo(Kind.ROLLED_BACK);
+        // The examples in docs/guardrails.md come from here.
+        System.out.println("example ROLLED_BACK event: "
+                + tools.jackson.databind.json.JsonMapper.builder()
+                        .build()
+                        .writeValueAsString(events.of(rollbackId).get(2)));
+        System.out.println("example completed plan: " + healthy);
         assertThat(events.of(rollbackId).get(2).evidence().guardrails())
                 .anySatisfy(g -> assertThat(g.status()).isIn("BREACHED", "SEVERE"));
     }
