@@ -19,9 +19,6 @@ class PlanScheduler {
 
     private static final Logger log = LoggerFactory.getLogger(PlanScheduler.class);
 
-    /** What one pass did. */
-    record Pass(int checked, int stepped, int skipped, int failed) {}
-
     private final PlanRepository plans;
     private final PlanStepper stepper;
 
@@ -41,41 +38,24 @@ class PlanScheduler {
         }
     }
 
-    Pass runOnce() {
-        int checked = 0;
-        int stepped = 0;
-        int skipped = 0;
-        int failed = 0;
+    /** Checks every active plan once. */
+    void runOnce() {
         for (long id : plans.activeIds()) {
             try {
-                switch (stepper.step(id)) {
-                    case STEPPED -> stepped++;
-                    case SKIPPED -> skipped++;
-                    case WAITING -> checked++;
-                }
+                stepper.step(id);
             } catch (OptimisticLockingFailureException e) {
                 // Someone changed the configuration while the step ran; the next check sees their change.
                 log.info("rollout plan {}: the configuration changed during the check; checking again next time", id);
-                failed++;
             } catch (ApiException e) {
-                failed++;
                 if (e.status() == HttpStatus.PRECONDITION_FAILED) {
                     log.info("rollout plan {}: {}; checking again next time", id, e.getMessage());
                 } else {
-                    log.warn("rollout plan {}: step refused ({}); halting the plan", id, e.getMessage());
-                    stepper.haltAfterFailure(id, describe(e));
+                    log.warn("rollout plan {}: step refused ({}); halting the plan", id, e.describe());
+                    stepper.haltAfterFailure(id, e.describe());
                 }
             } catch (RuntimeException e) {
-                failed++;
                 log.error("rollout plan {}: check failed; will retry", id, e);
             }
         }
-        return new Pass(checked + stepped, stepped, skipped, failed);
-    }
-
-    private static String describe(ApiException e) {
-        StringBuilder s = new StringBuilder(e.getMessage());
-        e.errors().forEach(f -> s.append("; ").append(f.pointer()).append(": ").append(f.detail()));
-        return s.toString();
     }
 }

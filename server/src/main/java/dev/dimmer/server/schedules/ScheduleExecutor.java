@@ -70,7 +70,7 @@ class ScheduleExecutor {
         private final long scheduleId;
 
         Refused(long scheduleId, ApiException cause) {
-            super(describe(cause), cause);
+            super(cause.describe(), cause);
             this.scheduleId = scheduleId;
         }
 

@@ -1,6 +1,5 @@
 package dev.dimmer.server.schedules;
 
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -43,13 +42,12 @@ class ScheduleRunner {
         runDue();
     }
 
-    /** Runs every change due now; returns how many ran (applied or failed). */
+    /** Runs every change due now (at most {@value #MAX_PER_PASS} attempts); returns how many ran (applied or failed). */
     int runDue() {
         int ran = 0;
-        while (ran < MAX_PER_PASS) {
+        for (int attempt = 0; attempt < MAX_PER_PASS; attempt++) {
             try {
-                Optional<ScheduledChange> done = executor.runNextDue();
-                if (done.isEmpty()) {
+                if (executor.runNextDue().isEmpty()) {
                     break;
                 }
                 ran++;

@@ -164,19 +164,19 @@ public class ConfigurationService {
 
     @Transactional
     ConfigurationView kill(Actor actor, String project, String environment, String flag) {
-        Located located = locate(project, environment, flag);
-        actor.requireEditorOf(project);
-        return setKilled(actor, located, true);
+        return kill(actor, project, environment, flag, null);
     }
 
     @Transactional
     ConfigurationView restore(Actor actor, String project, String environment, String flag) {
-        Located located = locate(project, environment, flag);
-        actor.requireEditorOf(project);
-        return setKilled(actor, located, false);
+        return restore(actor, project, environment, flag, null);
     }
 
-    /** Kills on behalf of automation (a guardrail, a rollout plan), saying why in the audit entry. */
+    /**
+     * The kill switch, for people and automation alike ({@code Actor.system("plan:<id>")}): the same checks, version
+     * bump, audit entry and SDK notification. {@code comment} goes into the audit entry (null: the request's {@code
+     * X-Dimmer-Comment}). Killing a killed flag changes nothing.
+     */
     @Transactional
     public ConfigurationView kill(Actor actor, String project, String environment, String flag, String comment) {
         Located located = locate(project, environment, flag);
@@ -184,17 +184,12 @@ public class ConfigurationService {
         return setKilled(actor, located, true, comment);
     }
 
-    /** Restores on behalf of automation, saying why in the audit entry. */
+    /** Undoes a kill; see {@link #kill(Actor, String, String, String, String)}. */
     @Transactional
     public ConfigurationView restore(Actor actor, String project, String environment, String flag, String comment) {
         Located located = locate(project, environment, flag);
         actor.requireEditorOf(project);
         return setKilled(actor, located, false, comment);
-    }
-
-    /** Kills or restores; a no-op (no audit entry, same version) when already in that state. */
-    private ConfigurationView setKilled(Actor actor, Located located, boolean killed) {
-        return setKilled(actor, located, killed, null);
     }
 
     private ConfigurationView setKilled(Actor actor, Located located, boolean killed, String comment) {
