@@ -63,7 +63,7 @@ class PlanStepper {
         }
         Optional<String> edited = StagePlacement.divergence(configuration, plan, stage);
         if (edited.isPresent()) {
-            String reason = "the configuration was changed by hand (" + edited.get() + ", version "
+            String reason = "the configuration was changed outside the plan (" + edited.get() + ", version "
                     + configuration.version() + ", last change by " + changes.lastEditor(plan)
                     + "); the plan does not overwrite a person's change: resume it to re-apply "
                     + plan.describe(stage) + ", or abort it";

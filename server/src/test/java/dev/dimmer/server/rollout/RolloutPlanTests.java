@@ -343,7 +343,7 @@ class RolloutPlanTests {
         Fixtures.configure(admin, project, "production", "edited", thirty);
         JsonNode paused = plans.await("edited", "paused", Duration.ofSeconds(60), status("PAUSED"));
         assertThat(paused.get("statusReason").asString())
-                .contains("changed by hand", "defaultServe was changed", "token:");
+                .contains("changed outside the plan", "defaultServe was changed", "token:");
         assertThat(treatmentWeight(plans.configuration("edited"), "on")).isEqualTo(3000);
         assertThat(plans.configuration("edited").get("trafficAllocation").asInt())
                 .isEqualTo(2000);
