@@ -34,6 +34,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 class PlanService {
 
+    static final int MAX_COMMENT = 2000;
+
     /** The result of {@code PUT …/plan}: created is true when a new plan was made (201), false for a redefined draft. */
     record Defined(PlanView plan, boolean created) {}
 
@@ -285,8 +287,13 @@ class PlanService {
         }
     }
 
+    /** What was done, with the person's comment (as long as the audit log keeps a comment). */
     private static String said(String what, String comment) {
-        return comment == null || comment.isBlank() ? what : what + ": " + comment.strip();
+        if (comment == null || comment.isBlank()) {
+            return what;
+        }
+        String c = comment.strip();
+        return what + ": " + (c.length() > MAX_COMMENT ? c.substring(0, MAX_COMMENT) : c);
     }
 
     /** A plan's definition as the audit log records it. */
