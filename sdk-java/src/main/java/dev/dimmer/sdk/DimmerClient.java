@@ -478,6 +478,27 @@ public final class DimmerClient implements AutoCloseable {
 
     // ---- events ----
 
+    /**
+     * Runs {@code work} and records, for {@code key}, how long it took and whether it threw, as {@link Timing}'s
+     * {@code latency} and {@code error} events (for latency and error guardrails); returns what it returned and
+     * rethrows what it threw. Recording never blocks.
+     *
+     * <pre>{@code
+     * Receipt receipt = dimmer.time(userId, "checkout", () -> checkout.pay(cart));
+     * }</pre>
+     */
+    public <T, E extends Exception> T time(String key, String operation, Timing.Work<T, E> work) throws E {
+        return Timing.time(this, key, operation, work);
+    }
+
+    /** {@link #time(String, String, Timing.Work)} for a block that returns nothing. */
+    public <E extends Exception> void time(String key, String operation, Timing.Task<E> task) throws E {
+        Timing.time(this, key, operation, () -> {
+            task.run();
+            return null;
+        });
+    }
+
     /** {@link #track(String, String, Double, Map)} without value or properties. */
     public boolean track(String key, String eventType) {
         return track(key, eventType, null, Map.of());

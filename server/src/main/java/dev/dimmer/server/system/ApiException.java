@@ -56,6 +56,13 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.UNAUTHORIZED, "Unauthorized", detail);
     }
 
+    /** The detail followed by every invalid field, for automation that records why a change was refused. */
+    public String describe() {
+        StringBuilder s = new StringBuilder(getMessage());
+        errors.forEach(f -> s.append("; ").append(f.pointer()).append(": ").append(f.detail()));
+        return s.toString();
+    }
+
     public HttpStatus status() {
         return status;
     }

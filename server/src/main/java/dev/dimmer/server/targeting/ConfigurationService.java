@@ -23,9 +23,14 @@ import java.util.Set;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Reads and changes a flag's configuration in an environment: validated, versioned, audited. */
+/**
+ * Reads and changes a flag's configuration in an environment: validated, versioned, audited. People reach it through
+ * {@link ConfigurationController}; automation (rollout plans, scheduled changes, guardrails) calls the public methods
+ * inside its own transaction with an actor such as {@code plan:<id>} and a comment saying why, so every change, by
+ * whoever, is the same validated, audited change that reaches SDKs by streaming.
+ */
 @Service
-class ConfigurationService {
+public class ConfigurationService {
 
     /** A flag configuration as read, with the entities around it. */
     record Located(String project, Flag flag, Environment environment, FlagConfiguration configuration) {}
@@ -62,7 +67,7 @@ class ConfigurationService {
     }
 
     @Transactional(readOnly = true)
-    ConfigurationView get(String project, String environment, String flag) {
+    public ConfigurationView get(String project, String environment, String flag) {
         Located located = locate(project, environment, flag);
         return view(located.flag(), located.environment(), located.configuration());
     }
@@ -76,15 +81,65 @@ class ConfigurationService {
             Actor actor, String project, String environment, String flag, String ifMatch, ConfigurationUpdate request) {
         Located located = locate(project, environment, flag);
         actor.requireEditorOf(project);
+        checkVersion(located.configuration(), ifMatch);
+        return replace(actor, located, request, null);
+    }
+
+    /**
+     * Replaces the configuration on behalf of automation, made against {@code expectedVersion}: if the configuration
+     * moved since, 412 and nothing changes (a concurrent change that commits first fails this one the same way).
+     *
+     * @param comment recorded in the audit entry (null: the current request's {@code X-Dimmer-Comment}, if any)
+     */
+    @Transactional
+    public ConfigurationView update(
+            Actor actor,
+            String project,
+            String environment,
+            String flag,
+            long expectedVersion,
+            ConfigurationUpdate request,
+            String comment) {
+        Located located = locate(project, environment, flag);
+        actor.requireEditorOf(project);
+        if (located.configuration().getVersion() != expectedVersion) {
+            throw stale(ETags.of(expectedVersion), located.configuration());
+        }
+        return replace(actor, located, request, comment);
+    }
+
+    /** Checks {@code request} as {@code PUT} would, without changing anything: 400 naming every bad field. */
+    @Transactional(readOnly = true)
+    public void validate(String project, String environment, String flag, ConfigurationUpdate request) {
+        candidate(locate(project, environment, flag), request);
+    }
+
+    private ConfigurationView replace(Actor actor, Located located, ConfigurationUpdate request, String comment) {
         FlagConfiguration configuration = located.configuration();
-        checkVersion(configuration, ifMatch);
+        FlagConfig candidate = candidate(located, request);
+        ConfigurationView before = view(located.flag(), located.environment(), configuration);
+        configuration.replace(
+                candidate.enabled(),
+                candidate.offTreatment(),
+                json.write(candidate.rules()),
+                json.write(candidate.defaultServe()),
+                candidate.trafficAllocation(),
+                candidate.seed(),
+                candidate.trafficSeed(),
+                json.write(candidate.prerequisites()));
+        return commit(actor, "update", located, before, comment);
+    }
+
+    /** The configuration {@code request} describes, validated with the SDK's own engine; 400 naming every bad field. */
+    private FlagConfig candidate(Located located, ConfigurationUpdate request) {
+        FlagConfiguration configuration = located.configuration();
         List<Treatment> flagTreatments = treatments.of(located.flag());
         Violations v = new Violations();
         if (request.enabled() == null) v.add("/enabled", "is required");
         if (request.offTreatment() == null) v.add("/offTreatment", "is required");
         if (request.defaultServe() == null) v.add("/defaultServe", "is required");
         FlagConfig candidate = new FlagConfig(
-                flag,
+                located.flag().getKey(),
                 flagTreatments,
                 Boolean.TRUE.equals(request.enabled()),
                 configuration.isKilled(),
@@ -104,58 +159,63 @@ class ConfigurationService {
         }
         prerequisites.check(located.flag(), located.environment(), candidate.prerequisites(), v);
         v.throwIfAny();
-        ConfigurationView before = view(located.flag(), located.environment(), configuration);
-        configuration.replace(
-                candidate.enabled(),
-                candidate.offTreatment(),
-                json.write(candidate.rules()),
-                json.write(candidate.defaultServe()),
-                candidate.trafficAllocation(),
-                candidate.seed(),
-                candidate.trafficSeed(),
-                json.write(candidate.prerequisites()));
-        return commit(actor, "update", located, before);
+        return candidate;
     }
 
     @Transactional
     ConfigurationView kill(Actor actor, String project, String environment, String flag) {
-        Located located = locate(project, environment, flag);
-        actor.requireEditorOf(project);
-        return setKilled(actor, located, true);
+        return kill(actor, project, environment, flag, null);
     }
 
     @Transactional
     ConfigurationView restore(Actor actor, String project, String environment, String flag) {
-        Located located = locate(project, environment, flag);
-        actor.requireEditorOf(project);
-        return setKilled(actor, located, false);
+        return restore(actor, project, environment, flag, null);
     }
 
-    /** Kills or restores; also used by automation (guardrails, rollout plans) with its own actor. */
+    /**
+     * The kill switch, for people and automation alike ({@code Actor.system("plan:<id>")}): the same checks, version
+     * bump, audit entry and SDK notification. {@code comment} goes into the audit entry (null: the request's {@code
+     * X-Dimmer-Comment}). Killing a killed flag changes nothing.
+     */
     @Transactional
-    public ConfigurationView setKilled(Actor actor, Located located, boolean killed) {
+    public ConfigurationView kill(Actor actor, String project, String environment, String flag, String comment) {
+        Located located = locate(project, environment, flag);
+        actor.requireEditorOf(project);
+        return setKilled(actor, located, true, comment);
+    }
+
+    /** Undoes a kill; see {@link #kill(Actor, String, String, String, String)}. */
+    @Transactional
+    public ConfigurationView restore(Actor actor, String project, String environment, String flag, String comment) {
+        Located located = locate(project, environment, flag);
+        actor.requireEditorOf(project);
+        return setKilled(actor, located, false, comment);
+    }
+
+    private ConfigurationView setKilled(Actor actor, Located located, boolean killed, String comment) {
         FlagConfiguration configuration = located.configuration();
         if (configuration.isKilled() == killed) {
             return view(located.flag(), located.environment(), configuration);
         }
         ConfigurationView before = view(located.flag(), located.environment(), configuration);
         configuration.setKilled(killed);
-        return commit(actor, killed ? "kill" : "restore", located, before);
+        return commit(actor, killed ? "kill" : "restore", located, before, comment);
     }
 
-    private ConfigurationView commit(Actor actor, String action, Located located, ConfigurationView before) {
+    private ConfigurationView commit(
+            Actor actor, String action, Located located, ConfigurationView before, String comment) {
         FlagConfiguration saved = configurations.saveAndFlush(located.configuration());
         changeNumbers.bump(located.environment().getId());
         ConfigurationView after = view(located.flag(), located.environment(), saved);
-        audit.record(
-                actor,
-                action,
-                AuditTarget.flagConfiguration(
-                        located.project(),
-                        located.environment().getKey(),
-                        located.flag().getKey()),
-                before,
-                after);
+        AuditTarget target = AuditTarget.flagConfiguration(
+                located.project(),
+                located.environment().getKey(),
+                located.flag().getKey());
+        if (comment == null) {
+            audit.record(actor, action, target, before, after);
+        } else {
+            audit.record(actor, action, target, before, after, comment);
+        }
         return after;
     }
 
@@ -176,9 +236,13 @@ class ConfigurationService {
             throw ApiException.invalid("/If-Match", "must be an ETag such as \"3\"");
         }
         if (expected.isPresent() && expected.get() != configuration.getVersion()) {
-            throw ApiException.preconditionFailed("If-Match " + ifMatch + " is stale: the configuration is at version "
-                    + configuration.getVersion() + "; fetch it again and reapply your change");
+            throw stale(ifMatch, configuration);
         }
+    }
+
+    private static ApiException stale(String ifMatch, FlagConfiguration configuration) {
+        return ApiException.preconditionFailed("If-Match " + ifMatch + " is stale: the configuration is at version "
+                + configuration.getVersion() + "; fetch it again and reapply your change");
     }
 
     ConfigurationView view(Flag flag, Environment environment, FlagConfiguration c) {

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** A flag's configuration in one environment, as the admin API shows and accepts it. */
-record ConfigurationView(
+public record ConfigurationView(
         String flag,
         String environment,
         boolean enabled,
