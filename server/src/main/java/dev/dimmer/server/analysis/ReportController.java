@@ -6,6 +6,13 @@ import dev.dimmer.server.projects.Environment;
 import dev.dimmer.server.projects.Lookup;
 import dev.dimmer.server.projects.Project;
 import dev.dimmer.server.security.Actor;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
@@ -28,6 +35,18 @@ class ReportController {
 
     static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
 
+    /** Tells the OpenAPI document (and so the console's generated types) what the untyped responses hold. */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ApiResponse(
+            responseCode = "200",
+            description = "the report, as JSON or (format=csv / Accept: text/csv) as CSV",
+            content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = ExperimentReport.class)),
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string"))
+            })
+    @interface ReportResponse {}
+
     private final Lookup lookup;
     private final FlagService flags;
     private final ReportService reports;
@@ -39,6 +58,7 @@ class ReportController {
     }
 
     @GetMapping("/api/v1/projects/{project}/environments/{environment}/flags/{flag}/report")
+    @ReportResponse
     ResponseEntity<?> report(
             @PathVariable String project,
             @PathVariable String environment,
@@ -51,6 +71,7 @@ class ReportController {
 
     /** The same report addressed as in DESIGN §8, with the environment as a parameter. */
     @GetMapping("/api/v1/projects/{project}/flags/{flag}/report")
+    @ReportResponse
     ResponseEntity<?> reportByParameter(
             @PathVariable String project,
             @PathVariable String flag,
@@ -62,6 +83,7 @@ class ReportController {
     }
 
     @PostMapping("/api/v1/projects/{project}/environments/{environment}/flags/{flag}/report/refresh")
+    @ReportResponse
     ResponseEntity<?> refresh(
             Actor actor,
             @PathVariable String project,
@@ -74,6 +96,7 @@ class ReportController {
     }
 
     @PostMapping("/api/v1/projects/{project}/flags/{flag}/report/refresh")
+    @ReportResponse
     ResponseEntity<?> refreshByParameter(
             Actor actor,
             @PathVariable String project,

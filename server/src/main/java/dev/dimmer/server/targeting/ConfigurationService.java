@@ -25,7 +25,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** Reads and changes a flag's configuration in an environment: validated, versioned, audited. */
 @Service
-class ConfigurationService {
+public class ConfigurationService {
 
     /** A flag configuration as read, with the entities around it. */
     record Located(String project, Flag flag, Environment environment, FlagConfiguration configuration) {}
@@ -78,13 +78,44 @@ class ConfigurationService {
         actor.requireEditorOf(project);
         FlagConfiguration configuration = located.configuration();
         checkVersion(configuration, ifMatch);
-        List<Treatment> flagTreatments = treatments.of(located.flag());
         Violations v = new Violations();
+        FlagConfig candidate = candidate(located, request, v);
+        v.throwIfAny();
+        ConfigurationView before = view(located.flag(), located.environment(), configuration);
+        configuration.replace(
+                candidate.enabled(),
+                candidate.offTreatment(),
+                json.write(candidate.rules()),
+                json.write(candidate.defaultServe()),
+                candidate.trafficAllocation(),
+                candidate.seed(),
+                candidate.trafficSeed(),
+                json.write(candidate.prerequisites()));
+        return commit(actor, "update", located, before);
+    }
+
+    /**
+     * What {@code request} would make of the configuration, validated exactly as a save is (400 naming every bad
+     * field), without storing anything: the console's live preview evaluates it.
+     */
+    @Transactional(readOnly = true)
+    public FlagConfig draft(String project, String environment, String flag, ConfigurationUpdate request) {
+        Located located = locate(project, environment, flag);
+        Violations v = new Violations();
+        FlagConfig candidate = candidate(located, request, v);
+        v.throwIfAny();
+        return candidate;
+    }
+
+    /** The configuration a PUT of {@code request} would store; problems go to {@code v}. */
+    private FlagConfig candidate(Located located, ConfigurationUpdate request, Violations v) {
+        FlagConfiguration configuration = located.configuration();
+        List<Treatment> flagTreatments = treatments.of(located.flag());
         if (request.enabled() == null) v.add("/enabled", "is required");
         if (request.offTreatment() == null) v.add("/offTreatment", "is required");
         if (request.defaultServe() == null) v.add("/defaultServe", "is required");
         FlagConfig candidate = new FlagConfig(
-                flag,
+                located.flag().getKey(),
                 flagTreatments,
                 Boolean.TRUE.equals(request.enabled()),
                 configuration.isKilled(),
@@ -103,18 +134,7 @@ class ConfigurationService {
                     .forEach(violation -> v.add(violation.pointer(), violation.message()));
         }
         prerequisites.check(located.flag(), located.environment(), candidate.prerequisites(), v);
-        v.throwIfAny();
-        ConfigurationView before = view(located.flag(), located.environment(), configuration);
-        configuration.replace(
-                candidate.enabled(),
-                candidate.offTreatment(),
-                json.write(candidate.rules()),
-                json.write(candidate.defaultServe()),
-                candidate.trafficAllocation(),
-                candidate.seed(),
-                candidate.trafficSeed(),
-                json.write(candidate.prerequisites()));
-        return commit(actor, "update", located, before);
+        return candidate;
     }
 
     @Transactional

@@ -10,7 +10,7 @@ import java.util.List;
  * not part of it (kill and restore are their own audited actions); {@code seed} and
  * {@code trafficSeed} keep their values when omitted, because changing them reshuffles every user.
  */
-record ConfigurationUpdate(
+public record ConfigurationUpdate(
         Boolean enabled,
         String offTreatment,
         List<Rule> rules,
