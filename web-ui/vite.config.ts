@@ -21,5 +21,7 @@ export default defineConfig({
     setupFiles: ['./test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // A bound for a hung test on a loaded 2-core machine, not a speed requirement.
+    testTimeout: 60_000,
   },
 });
