@@ -3,12 +3,11 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // The server serves dist/ at / (server/.../system/ConsoleConfiguration): hashed files under /assets/ are cached for a
-// year, index.html never. `npm run dev` proxies the API to a server on :8080.
+// year, index.html never. `npm run dev` (and `vite preview`) proxy the API to a server on :8080 or $DIMMER_API.
 export default defineConfig({
   plugins: [react()],
-  server: {
-    proxy: { '/api': 'http://localhost:8080' },
-  },
+  server: { proxy: { '/api': process.env.DIMMER_API ?? 'http://localhost:8080' } },
+  preview: { proxy: { '/api': process.env.DIMMER_API ?? 'http://localhost:8080' } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -149,8 +149,8 @@ function transferMeter(page) {
 }
 
 async function signIn(page, who) {
-  await page.getByLabel('Username').fill(who.username);
-  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('textbox', { name: 'Username' }).fill(who.username);
+  await page.getByRole('textbox', { name: 'Password' }).fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
@@ -249,14 +249,14 @@ await check('add a rule: staff (email ends with @example.com) get on', async () 
   await page.getByTestId('preview-result').getByText('rule:staff').waitFor();
   await page.getByLabel('Comment for the audit log').fill('dogfood first');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await page.getByText('version 2').waitFor();
+  await page.getByText('version 2', { exact: true }).waitFor();
   const saved = (await admin('GET', `/api/v1/projects/${project}/environments/production/flags/new-checkout`)).json;
   assert(saved.enabled && saved.rules[0].id === 'staff' && saved.rules[0].conditions[0].operator === 'ENDS_WITH', JSON.stringify(saved));
 });
 
 await check('ramp to 10%: a split with a live preview of who lands where', async () => {
   await page.goto(flagUrl('new-checkout'));
-  await page.getByRole('radio', { name: 'Split by weight' }).last().check({ force: true });
+  await page.getByText('Split by weight').last().click();
   const on = page.getByLabel('on %').last();
   await on.fill('10');
   await on.press('Tab');
@@ -265,7 +265,7 @@ await check('ramp to 10%: a split with a live preview of who lands where', async
   await axe(page, 'flag targeting');
   await screenshot(page, 'flag-targeting');
   await page.getByRole('button', { name: 'Save changes' }).click();
-  await page.getByText('version 3').waitFor();
+  await page.getByText('version 3', { exact: true }).waitFor();
   const saved = (await admin('GET', `/api/v1/projects/${project}/environments/production/flags/new-checkout`)).json;
   assert(JSON.stringify(saved.defaultServe.split) === JSON.stringify([{ treatment: 'on', weight: 1000 }, { treatment: 'off', weight: 9000 }]), JSON.stringify(saved.defaultServe));
 });

@@ -8,11 +8,11 @@ import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import { router } from './routes';
 import { queryClient } from './queryClient';
-import { theme } from './theme';
+import { cssVariables, theme } from './theme';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariables} defaultColorScheme="auto">
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />

@@ -69,10 +69,11 @@ export default function PreviewPanel({ project, environment, flag, draft, treatm
             <Text size="xs" c="dimmed">
               Of {tally.size.toLocaleString()} sample keys with these attributes:
             </Text>
-            <Progress.Root size="lg" aria-label="Share of sample keys per treatment">
+            <Progress.Root size="lg">
               {Object.entries(tally.treatments).map(([treatment, count]) => (
                 <Progress.Section
                   key={treatment}
+                  aria-label={`Share of sample keys getting ${treatment}`}
                   value={(100 * count) / tally.size}
                   color={COLORS[Math.max(0, treatments.indexOf(treatment)) % COLORS.length]}
                 />

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { MetricReport } from '../api/types';
 import { Empty, Loading, ProblemAlert } from '../components/States';
 import SrmBadge from '../exposure/SrmBadge';
@@ -57,7 +57,7 @@ export default function ReportPanel({ project, environment, flag, editable }: { 
         report.metrics.map((m) => <MetricSection key={m.key} metric={m} />)
       )}
       <Text size="xs" c="dimmed">
-        Intervals are always-valid (sequential) unless marked fixed: you may look as often as you like. <Anchor href="https://en.wikipedia.org/wiki/Forest_plot" target="_blank" rel="noreferrer">How to read a forest plot</Anchor>
+        Intervals are always-valid (sequential) unless marked fixed: you may look as often as you like. Each bar is a treatment's interval; one entirely right of 0 (left, for lower-is-better metrics) is a significant change.
       </Text>
     </Stack>
   );
