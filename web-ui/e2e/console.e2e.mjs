@@ -166,6 +166,7 @@ async function axe(page, screen) {
 
 async function screenshot(page, name) {
   await page.waitForLoadState('networkidle');
+  await page.evaluate(() => window.scrollTo(0, 0));
   for (const [label, size] of [['desktop', { width: 1280, height: 800 }], ['mobile', { width: 390, height: 844 }]]) {
     await page.setViewportSize(size);
     const file = join(OUT, `${name}-${label}.png`);

@@ -45,8 +45,8 @@ export default function AuditEntryCard({ entry }: { entry: AuditEntryView }) {
                   <Table.Td>
                     <Code>{c.path}</Code>
                   </Table.Td>
-                  <Table.Td c="red.8" style={{ wordBreak: 'break-all' }}>{readable(c.path, c.before)}</Table.Td>
-                  <Table.Td c="green.9" style={{ wordBreak: 'break-all' }}>{readable(c.path, c.after)}</Table.Td>
+                  <Table.Td c="dimmed" style={{ wordBreak: "break-all" }}><del>{readable(c.path, c.before)}</del></Table.Td>
+                  <Table.Td fw={600} style={{ wordBreak: "break-all" }}>{readable(c.path, c.after)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -76,7 +76,7 @@ export default function Layout() {
               aria-label="Project"
               placeholder="Project"
               size="xs"
-              w={150}
+              w={{ base: 120, sm: 160 }}
               data={projects.map((p) => ({ value: p.key, label: p.name || p.key }))}
               value={project ?? null}
               onChange={(value) => value && navigate(`/projects/${value}/flags`)}
@@ -94,11 +94,7 @@ export default function Layout() {
             >
               <span aria-hidden>{scheme === 'dark' ? '☀' : '☾'}</span>
             </ActionIcon>
-            <Button
-              variant="default"
-              size="xs"
-              onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in') })}
-            >
+            <Button variant="default" size="xs" visibleFrom="sm" onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in') })}>
               Sign out
             </Button>
           </Group>
@@ -120,6 +116,12 @@ export default function Layout() {
           {globalLinks.map(([label, to]) => (
             <NavLink key={to} component={RouterNavLink} to={to} label={label} end />
           ))}
+          <NavLink
+            hiddenFrom="sm"
+            component="button"
+            label={`Sign out (${session?.actor ?? ''})`}
+            onClick={() => signOut.mutate(undefined, { onSettled: () => navigate('/sign-in') })}
+          />
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>

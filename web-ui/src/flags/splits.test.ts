@@ -30,3 +30,12 @@ describe('rebalance', () => {
     expect(evenSplit(['a', 'b', 'c']).map((s) => s.weight)).toEqual([3334, 3333, 3333]);
   });
 });
+
+describe('forestDomain', () => {
+  it('holds every interval and 0 on round ticks', async () => {
+    const { forestDomain } = await import('../reports/forest');
+    const row = { row: 0, treatment: 'on', estimate: 1, lower: -0.691, upper: 2.691, error: [0, 0] as [number, number], relative: true, pValue: 0.4, verdict: 'INCONCLUSIVE', guardrailStatus: null };
+    expect(forestDomain([row])).toEqual([-1, 3]);
+    expect(forestDomain([{ ...row, lower: 0.02, upper: 0.08 }])).toEqual([0, 0.08]);
+  });
+});

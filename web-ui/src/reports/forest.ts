@@ -46,12 +46,18 @@ export function forestRows(treatments: TreatmentView[]): ForestRow[] {
   });
 }
 
-/** An axis range that holds every interval and 0, with a little air. */
+/** An axis range that holds every interval and 0, rounded out to a round step so the ticks read well. */
 export function forestDomain(rows: ForestRow[]): [number, number] {
   const low = Math.min(0, ...rows.map((r) => r.lower));
   const high = Math.max(0, ...rows.map((r) => r.upper));
-  const pad = (high - low) * 0.08 || 0.01;
-  return [low - pad, high + pad];
+  const step = niceStep((high - low) / 4 || 0.01);
+  return [Math.floor(low / step) * step, Math.ceil(high / step) * step];
+}
+
+function niceStep(rough: number): number {
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const fraction = rough / magnitude;
+  return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * magnitude;
 }
 
 export function formatLift(value: number, relative: boolean): string {
