@@ -7,6 +7,13 @@ import dev.dimmer.server.projects.Lookup;
 import dev.dimmer.server.projects.Project;
 import dev.dimmer.server.security.Actor;
 import dev.dimmer.server.system.ApiException;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
@@ -31,6 +38,18 @@ class ReportController {
 
     static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8");
 
+    /** Tells the OpenAPI document (and so the console's generated types) what the untyped responses hold. */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ApiResponse(
+            responseCode = "200",
+            description = "the report, as JSON or (format=csv / Accept: text/csv) as CSV",
+            content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = ExperimentReport.class)),
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string"))
+            })
+    @interface ReportResponse {}
+
     private final Lookup lookup;
     private final FlagService flags;
     private final ReportService reports;
@@ -42,6 +61,7 @@ class ReportController {
     }
 
     @GetMapping("/api/v1/projects/{project}/environments/{environment}/flags/{flag}/report")
+    @ReportResponse
     ResponseEntity<?> report(
             Actor actor,
             @PathVariable String project,
@@ -56,6 +76,7 @@ class ReportController {
 
     /** The same report addressed as in DESIGN §8, with the environment as a parameter. */
     @GetMapping("/api/v1/projects/{project}/flags/{flag}/report")
+    @ReportResponse
     ResponseEntity<?> reportByParameter(
             Actor actor,
             @PathVariable String project,
@@ -69,6 +90,7 @@ class ReportController {
     }
 
     @PostMapping("/api/v1/projects/{project}/environments/{environment}/flags/{flag}/report/refresh")
+    @ReportResponse
     ResponseEntity<?> refresh(
             Actor actor,
             @PathVariable String project,
@@ -81,6 +103,7 @@ class ReportController {
     }
 
     @PostMapping("/api/v1/projects/{project}/flags/{flag}/report/refresh")
+    @ReportResponse
     ResponseEntity<?> refreshByParameter(
             Actor actor,
             @PathVariable String project,

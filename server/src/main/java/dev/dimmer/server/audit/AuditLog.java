@@ -2,6 +2,8 @@ package dev.dimmer.server.audit;
 
 import dev.dimmer.server.security.Actor;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import org.springframework.stereotype.Service;
@@ -18,8 +20,13 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class AuditLog {
 
-    /** Lets a person say why they made a change; recorded with it. */
+    /**
+     * Lets a person say why they made a change; recorded with it. Header values are Latin-1, so text beyond it comes
+     * as an RFC 8187 extended value, {@code UTF-8''} and the percent-encoded UTF-8 bytes (what the console sends).
+     */
     public static final String COMMENT_HEADER = "X-Dimmer-Comment";
+
+    private static final String EXTENDED_VALUE = "UTF-8''";
 
     private static final int MAX_COMMENT = 2000;
 
@@ -51,11 +58,22 @@ public class AuditLog {
     private static String commentOfCurrentRequest() {
         if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
             HttpServletRequest request = attributes.getRequest();
-            String comment = request.getHeader(COMMENT_HEADER);
+            String comment = decode(request.getHeader(COMMENT_HEADER));
             if (comment != null && !comment.isBlank()) {
                 return comment.length() > MAX_COMMENT ? comment.substring(0, MAX_COMMENT) : comment;
             }
         }
         return null;
+    }
+
+    private static String decode(String header) {
+        if (header == null || !header.regionMatches(true, 0, EXTENDED_VALUE, 0, EXTENDED_VALUE.length())) {
+            return header;
+        }
+        try {
+            return URLDecoder.decode(header.substring(EXTENDED_VALUE.length()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return header; // kept as sent rather than lost
+        }
     }
 }

@@ -95,7 +95,7 @@ public class FlagService {
     }
 
     @Transactional(readOnly = true)
-    List<FlagView> search(String projectKey, String q, String tag, String owner, String kind, String status) {
+    public List<FlagView> search(String projectKey, String q, String tag, String owner, String kind, String status) {
         Project project = lookup.project(projectKey);
         if (status != null && !List.of("active", "archived", "all").contains(status)) {
             throw ApiException.invalid("/status", "must be active, archived or all");

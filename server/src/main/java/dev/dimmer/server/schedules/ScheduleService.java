@@ -233,7 +233,7 @@ class ScheduleService {
                     return null;
                 }
                 try {
-                    configurations.validate(project, environment, flag, request.configuration());
+                    configurations.draft(project, environment, flag, request.configuration());
                 } catch (ApiException e) {
                     if (e.status() != HttpStatus.BAD_REQUEST) {
                         throw e;

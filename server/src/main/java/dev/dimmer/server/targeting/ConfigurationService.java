@@ -108,10 +108,14 @@ public class ConfigurationService {
         return replace(actor, located, request, comment);
     }
 
-    /** Checks {@code request} as {@code PUT} would, without changing anything: 400 naming every bad field. */
+    /**
+     * What {@code request} would make of the configuration, validated exactly as a save is (400 naming every bad
+     * field), without storing anything: scheduled changes check their configuration with it, and the console's live
+     * preview evaluates it.
+     */
     @Transactional(readOnly = true)
-    public void validate(String project, String environment, String flag, ConfigurationUpdate request) {
-        candidate(locate(project, environment, flag), request);
+    public FlagConfig draft(String project, String environment, String flag, ConfigurationUpdate request) {
+        return candidate(locate(project, environment, flag), request);
     }
 
     private ConfigurationView replace(Actor actor, Located located, ConfigurationUpdate request, String comment) {

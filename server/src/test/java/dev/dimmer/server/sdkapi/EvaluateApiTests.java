@@ -98,6 +98,71 @@ class EvaluateApiTests {
         expect(api.post("/api/v1/projects/" + project + "/environments/nope/evaluate", Map.of("key", "a")), 404);
     }
 
+    @Test
+    void evaluatesAnUnsavedDraftWithoutStoringIt() {
+        Map<String, Object> everyoneOn = Map.of(
+                "enabled", true, "offTreatment", "off", "rules", List.of(), "defaultServe", Map.of("treatment", "on"));
+        Api.Response preview = api.post(
+                base + "/evaluate",
+                Map.of(
+                        "key", "alice",
+                        "flags", List.of("checkout"),
+                        "draft", Map.of("flag", "checkout", "configuration", everyoneOn)));
+        assertThat(preview.status()).as("%s", preview).isEqualTo(200);
+        assertThat(preview.json().get("draft").asBoolean()).isTrue();
+        assertThat(result(preview).get("label").asString()).isEqualTo("default rule");
+        assertThat(result(preview).get("reason").asString()).isEqualTo("DEFAULT");
+
+        // the stored configuration still serves alice through her rule
+        assertThat(result(api.post(base + "/evaluate", Map.of("key", "alice")))
+                        .get("label")
+                        .asString())
+                .isEqualTo("rule:staff");
+        assertThat(api.get(base + "/flags/checkout").json().get("version").asLong())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void talliesSampleKeysAsTheSplitAssignsThem() {
+        Api.Response sampled =
+                api.post(base + "/evaluate", Map.of("key", "bob", "flags", List.of("checkout"), "sample", 2000));
+        assertThat(sampled.status()).as("%s", sampled).isEqualTo(200);
+        JsonNode tally = sampled.json().get("samples").get(0);
+        assertThat(tally.get("size").asInt()).isEqualTo(2000);
+        long expectedOn = java.util.stream.IntStream.range(0, 2000)
+                .filter(i -> Bucketing.bucket(7, "sample-" + i) < 1000)
+                .count();
+        assertThat(tally.get("treatments").get("on").asLong()).isEqualTo(expectedOn);
+        assertThat(tally.get("treatments").get("off").asLong()).isEqualTo(2000 - expectedOn);
+        assertThat(tally.get("labels").get("default rule").asLong()).isEqualTo(2000);
+    }
+
+    @Test
+    void reportsADraftsBadFieldsUnderItsPointer() {
+        Map<String, Object> bad = Map.of(
+                "enabled",
+                true,
+                "offTreatment",
+                "maybe",
+                "defaultServe",
+                Map.of(
+                        "split",
+                        List.of(Map.of("treatment", "on", "weight", 500), Map.of("treatment", "off", "weight", 500))));
+        Api.Response refused = api.post(
+                base + "/evaluate",
+                Map.of("key", "alice", "draft", Map.of("flag", "checkout", "configuration", bad), "sample", 20000));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("errors").get(0).get("pointer").asString())
+                .isEqualTo("/sample");
+
+        refused = api.post(
+                base + "/evaluate", Map.of("key", "alice", "draft", Map.of("flag", "checkout", "configuration", bad)));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().get("errors").findValuesAsString("pointer"))
+                .contains("/draft/configuration/offTreatment")
+                .anyMatch(pointer -> pointer.startsWith("/draft/configuration/defaultServe/split"));
+    }
+
     private static JsonNode result(Api.Response response) {
         assertThat(response.status()).as("%s", response).isEqualTo(200);
         return response.json().get("results").get(0);
