@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -62,6 +63,7 @@ class AnalysisJob {
     private final FlagRepository flags;
     private final JdbcTemplate jdbc;
     private final Duration settle;
+    private final ApplicationEventPublisher events;
 
     AnalysisJob(
             DataSource dataSource,
@@ -70,8 +72,10 @@ class AnalysisJob {
             ProjectRepository projects,
             FlagRepository flags,
             JdbcTemplate jdbc,
-            @Value("${dimmer.analysis.settle:PT1M}") Duration settle) {
+            @Value("${dimmer.analysis.settle:PT1M}") Duration settle,
+            ApplicationEventPublisher events) {
         this.settle = settle;
+        this.events = events;
         this.dataSource = dataSource;
         this.reports = reports;
         this.environments = environments;
@@ -104,11 +108,17 @@ class AnalysisJob {
             if (!lock(c, "SELECT pg_try_advisory_lock(?)")) {
                 return new Outcome(false, 0, 0, 0);
             }
+            Instant startedAt = Instant.now();
+            Outcome outcome;
             try {
-                return analyseAll();
+                outcome = analyseAll();
             } finally {
                 lock(c, "SELECT pg_advisory_unlock(?)");
             }
+            // After the unlock: a listener's work (alerts, notifications) is not part of the analysis run.
+            events.publishEvent(new AnalysisCycleCompleted(
+                    startedAt, Instant.now(), outcome.analysed(), outcome.skipped(), outcome.failed()));
+            return outcome;
         }
     }
 

@@ -46,7 +46,7 @@ class PlanService {
     private final ConfigurationService configurations;
     private final PlanRepository plans;
     private final PlanChanges changes;
-    private final LatestReports reports;
+    private final EvidenceReader reports;
     private final AuditLog audit;
     private final Clock clock;
 
@@ -58,7 +58,7 @@ class PlanService {
             ConfigurationService configurations,
             PlanRepository plans,
             PlanChanges changes,
-            LatestReports reports,
+            EvidenceReader reports,
             AuditLog audit,
             Clock clock) {
         this.flags = flags;

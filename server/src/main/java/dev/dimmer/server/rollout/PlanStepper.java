@@ -34,10 +34,10 @@ class PlanStepper {
 
     private final PlanRepository plans;
     private final PlanChanges changes;
-    private final LatestReports reports;
+    private final EvidenceReader reports;
     private final Clock clock;
 
-    PlanStepper(PlanRepository plans, PlanChanges changes, LatestReports reports, Clock clock) {
+    PlanStepper(PlanRepository plans, PlanChanges changes, EvidenceReader reports, Clock clock) {
         this.plans = plans;
         this.changes = changes;
         this.reports = reports;

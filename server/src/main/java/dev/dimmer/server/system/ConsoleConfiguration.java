@@ -3,6 +3,7 @@ package dev.dimmer.server.system;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
@@ -52,7 +53,10 @@ class ConsoleConfiguration implements WebMvcConfigurer {
 
         @Override
         protected Resource getResource(String resourcePath, Resource location) throws IOException {
-            if (SERVER_PATHS.stream().anyMatch(resourcePath::startsWith)) {
+            // Case-insensitive like the security chains' matchers: "/API/V1/…" is an unknown API path (404), not a
+            // client-side route.
+            String lowerCase = resourcePath.toLowerCase(Locale.ROOT);
+            if (SERVER_PATHS.stream().anyMatch(lowerCase::startsWith)) {
                 return null;
             }
             if (!resourcePath.isEmpty()) {

@@ -132,7 +132,8 @@ class AnalysisBenchmark {
                 .findByProjectIdAndKey(project.getId(), "production")
                 .orElseThrow();
         Flag flag = flags.findByProjectIdAndKey(project.getId(), "bench").orElseThrow();
-        AnalysisJob job = new AnalysisJob(dataSource, reports, environments, projects, flags, jdbc, Duration.ZERO);
+        AnalysisJob job =
+                new AnalysisJob(dataSource, reports, environments, projects, flags, jdbc, Duration.ZERO, event -> {});
 
         // 1. Full analysis of the flag (what POST …/report/refresh does): SQL aggregation, engine, storage.
         long start = System.nanoTime();

@@ -390,7 +390,8 @@ class ReportApiTests {
                 Long.class,
                 project);
         // settle 0: a run right after the data is trusted as a baseline (the default minute would make this slow)
-        AnalysisJob job = new AnalysisJob(dataSource, reports, environments, projects, flags, jdbc, Duration.ZERO);
+        AnalysisJob job =
+                new AnalysisJob(dataSource, reports, environments, projects, flags, jdbc, Duration.ZERO, event -> {});
 
         assertThat(job.runOnce().ran()).isTrue();
         assertThat(runs(env, flagId)).isEqualTo(1);

@@ -18,12 +18,12 @@ import tools.jackson.databind.json.JsonMapper;
  * anything: plans act on the same numbers the report shows.
  */
 @Component
-class LatestReports {
+class EvidenceReader {
 
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
 
-    LatestReports(JdbcTemplate jdbc, JsonMapper json) {
+    EvidenceReader(JdbcTemplate jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
     }
