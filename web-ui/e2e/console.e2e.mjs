@@ -84,7 +84,8 @@ async function seed() {
   await admin('POST', `/api/v1/projects/${project}/environments`, { key: 'staging' });
   await admin('POST', `/api/v1/projects/${project}/environments`, { key: 'production' });
   await admin('POST', '/api/v1/users', { ...editor, role: 'editor', projects: [project] });
-  await admin('POST', '/api/v1/users', { ...viewer, role: 'viewer', projects: [] });
+  // read scoping: a viewer reads only the projects granted to it (docs/security.md)
+  await admin('POST', '/api/v1/users', { ...viewer, role: 'viewer', projects: [project] });
   await admin('POST', `/api/v1/projects/${project}/flags`, {
     key: 'checkout-redesign', description: 'One-page checkout', ownerTeam: 'checkout', kind: 'experiment', tags: ['web'],
   });
