@@ -115,7 +115,8 @@ class Payloads {
         }
         if (d.get("difference") instanceof Number diff) {
             out.append(out.length() == 0 ? "" : ", ")
-                    .append(String.format(Locale.ROOT, "difference %+.4g", diff.doubleValue()));
+                    .append("difference ")
+                    .append(signed(diff.doubleValue()));
         }
         if (d.get("lower") instanceof Number lo && d.get("upper") instanceof Number hi) {
             out.append(
@@ -125,6 +126,18 @@ class Payloads {
             out.append(String.format(Locale.ROOT, ", p = %.3g", p.doubleValue()));
         }
         return out.length() == 0 ? null : out.toString().trim();
+    }
+
+    /** Four significant digits, no trailing zeros, with its sign: {@code +4.1}, {@code -0.0312}. */
+    static String signed(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return String.valueOf(value);
+        }
+        String digits = new java.math.BigDecimal(value)
+                .round(new java.math.MathContext(4))
+                .stripTrailingZeros()
+                .toPlainString();
+        return value > 0 ? "+" + digits : digits;
     }
 
     /** {@code usersPerArm} ({treatment: users}) or {@code users}. */
