@@ -114,9 +114,7 @@ class Payloads {
             out.append(String.format(Locale.ROOT, "%+.1f %%", lift.doubleValue() * 100));
         }
         if (d.get("difference") instanceof Number diff) {
-            out.append(out.length() == 0 ? "" : ", ")
-                    .append("difference ")
-                    .append(signed(diff.doubleValue()));
+            out.append(out.length() == 0 ? "" : ", ").append("difference ").append(signed(diff.doubleValue()));
         }
         if (d.get("lower") instanceof Number lo && d.get("upper") instanceof Number hi) {
             out.append(

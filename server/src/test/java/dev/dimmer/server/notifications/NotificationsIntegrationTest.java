@@ -9,7 +9,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The whole server with the delivery worker running every 0.1 s, short backoffs, three attempts, and 127.0.0.1
- * allowed as a channel address (the tests' receiver runs there; refused by default). Test classes with this annotation
+ * allowed as a channel address (the tests' receiver runs there; refused by default); scheduled changes run
+ * several times a second. Test classes with this annotation
  * share one server.
  */
 @Target(ElementType.TYPE)
@@ -24,6 +25,7 @@ import org.springframework.test.context.TestPropertySource;
             "dimmer.notifications.timeout=PT5S",
             "dimmer.notifications.allow-addresses=127.0.0.1",
             "dimmer.notifications.public-url=https://dimmer.example.com",
+            "dimmer.schedules.interval=PT0.3S",
             "spring.datasource.hikari.connection-timeout=10000"
         })
 @interface NotificationsIntegrationTest {}
