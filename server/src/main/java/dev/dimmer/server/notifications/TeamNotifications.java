@@ -50,7 +50,8 @@ public class TeamNotifications {
         String team = teamKey == null || teamKey.isBlank() ? null : teamKey;
         List<Channel> targets = channelsFor(projectId, team);
         if (targets.isEmpty()) {
-            log.warn(
+            // Info, not warn: a project that has not set up channels yet is not an error.
+            log.info(
                     "notice '{}' ({}) of project {} reaches nobody: team '{}' has no enabled channel and the project"
                             + " has no default channel",
                     notice.title(),

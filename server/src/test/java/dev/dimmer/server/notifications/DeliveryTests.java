@@ -311,4 +311,36 @@ class DeliveryTests {
         assertThat(listed.findValuesAsString("channelKind")).containsOnly("slack");
         assertThat(team.apply(listed.get(1))).isEqualTo("silent");
     }
+
+    @Test
+    void aWorkerThatDiesMidSendLeavesTheNotificationPending_andAnotherSendsIt() {
+        teamWithWebhook("crash", "/crash");
+        receiver.holdFirst("/crash");
+
+        notifyInTransaction("crash", alertNotice("survivor"));
+
+        // A worker has claimed it and is waiting for the receiver's answer, holding the row locked.
+        await().atMost(PATIENCE).until(() -> receiver.at("/crash").size() == 1);
+        // Its replica dies: PostgreSQL ends its session, which releases the lock and rolls its transaction back.
+        Integer killed = await().atMost(PATIENCE)
+                .until(
+                        () -> jdbc.queryForObject(
+                                "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity"
+                                        + " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                                        + " AND state = 'idle in transaction' AND query LIKE '%notification%'",
+                                Integer.class),
+                        n -> n == 1);
+        assertThat(killed).isEqualTo(1);
+
+        JsonNode sent = awaitOne("?team=crash", "sent");
+        receiver.release("/crash");
+        assertThat(sent.get("attempts").asInt()).isEqualTo(1);
+        assertThat(sent.get("deliveries")).hasSize(1);
+        List<Receiver.Received> requests = receiver.at("/crash");
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(1).header("X-Dimmer-Delivery"))
+                .as("the same delivery id, so the receiver can drop the repeat")
+                .isEqualTo(requests.get(0).header("X-Dimmer-Delivery"));
+        assertThat(requests).allMatch(Receiver.Received::signatureValid);
+    }
 }

@@ -22,7 +22,7 @@ import org.springframework.test.context.TestPropertySource;
             "dimmer.notifications.initial-backoff=PT0.05S",
             "dimmer.notifications.max-backoff=PT0.2S",
             "dimmer.notifications.max-attempts=3",
-            "dimmer.notifications.timeout=PT5S",
+            "dimmer.notifications.timeout=PT30S",
             "dimmer.notifications.allow-addresses=127.0.0.1",
             "dimmer.notifications.public-url=https://dimmer.example.com",
             "dimmer.schedules.interval=PT0.3S",

@@ -38,6 +38,7 @@ final class Receiver implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Deque<Integer>> scripts = new ConcurrentHashMap<>();
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
     final List<Received> received = new CopyOnWriteArrayList<>();
 
     Receiver() {
@@ -65,6 +66,15 @@ final class Receiver implements AutoCloseable {
         secrets.put(path, secret);
     }
 
+    /** The first request to {@code path} gets no answer until {@link #release} (a send cut off by a crash). */
+    void holdFirst(String path) {
+        holds.put(path, new java.util.concurrent.CountDownLatch(1));
+    }
+
+    void release(String path) {
+        holds.get(path).countDown();
+    }
+
     List<Received> at(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
     }
@@ -78,6 +88,14 @@ final class Receiver implements AutoCloseable {
                             e -> e.getKey().toLowerCase(java.util.Locale.ROOT),
                             e -> e.getValue().get(0)));
             received.add(new Received(path, headers, body, verify(path, headers, body), Instant.now()));
+            java.util.concurrent.CountDownLatch hold = holds.get(path);
+            if (hold != null && at(path).size() == 1) {
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             int status = next(path);
             byte[] answer = ("answer " + status + " from the test receiver").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, answer.length);
