@@ -71,6 +71,9 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE status = 'PENDING';
 CREATE INDEX notifications_project ON notifications (project_id, created_at DESC);
+-- The dead gauge, and the retention purge of finished notifications (dimmer.notifications.retention).
+CREATE INDEX notifications_dead ON notifications (id) WHERE status = 'DEAD';
+CREATE INDEX notifications_finished ON notifications (finished_at) WHERE status <> 'PENDING';
 
 CREATE TABLE notification_attempts (
     id              BIGSERIAL PRIMARY KEY,

@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     a cloud metadata service (refused by default: a channel URL must not reach into the server's own host or its
  *     cloud credentials); e.g. {@code 127.0.0.1} for a receiver on the same machine
  * @param publicUrl the console's address, for the links in notifications
+ * @param retention how long sent and dead notifications (and their delivery log) are kept
  * @param secretsKey base64 of the 32-byte AES key that encrypts webhook secrets at rest; empty: a key generated at
  *     first start and kept in the database (docs/security.md)
  */
@@ -32,6 +33,7 @@ record NotificationProperties(
         Integer batchSize,
         List<String> allowAddresses,
         String publicUrl,
+        Duration retention,
         String secretsKey) {
 
     NotificationProperties {
@@ -49,6 +51,7 @@ record NotificationProperties(
                         .filter(s -> !s.isEmpty())
                         .toList();
         publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
+        retention = retention == null ? Duration.ofDays(30) : retention;
         secretsKey = secretsKey == null ? "" : secretsKey.trim();
     }
 }

@@ -199,6 +199,15 @@ class OutboxRepository {
         return jdbc.query(sql.toString(), this::map, args.toArray());
     }
 
+    /** Deletes up to {@code limit} sent or dead notifications finished before {@code before}, with their attempts. */
+    int purgeFinishedBefore(Instant before, int limit) {
+        return jdbc.update(
+                "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE status <> 'PENDING'"
+                        + " AND finished_at < ? LIMIT ?)",
+                at(before),
+                limit);
+    }
+
     /** How many notifications are in {@code status}, over every project (for the gauges). */
     long count(Notification.Status status) {
         return jdbc.queryForObject("SELECT count(*) FROM notifications WHERE status = ?", Long.class, status.name());

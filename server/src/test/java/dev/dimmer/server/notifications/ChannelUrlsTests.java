@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class ChannelUrlsTests {
 
     private static NotificationProperties allowing(String... addresses) {
-        return new NotificationProperties(null, null, null, null, null, null, null, List.of(addresses), null, null);
+        return new NotificationProperties(
+                null, null, null, null, null, null, null, List.of(addresses), null, null, null);
     }
 
     @Test
@@ -99,7 +100,7 @@ class ChannelUrlsTests {
     @Test
     void backoff_doublesFromTheInitialWait_withJitterInItsUpperHalf_cappedAtTheMaximum() {
         NotificationProperties p = new NotificationProperties(
-                null, null, null, Duration.ofSeconds(10), Duration.ofMinutes(1), null, null, null, null, null);
+                null, null, null, Duration.ofSeconds(10), Duration.ofMinutes(1), null, null, null, null, null, null);
         Deliverer deliverer = new Deliverer(null, null, null, null, p, null);
         for (int i = 0; i < 200; i++) {
             assertThat(deliverer.backoff(1)).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(10));

@@ -53,6 +53,9 @@ class DeliveryTests {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    NotificationRetention retention;
+
     Api admin;
     String project;
     long projectId;
@@ -342,5 +345,32 @@ class DeliveryTests {
                 .as("the same delivery id, so the receiver can drop the repeat")
                 .isEqualTo(requests.get(0).header("X-Dimmer-Delivery"));
         assertThat(requests).allMatch(Receiver.Received::signatureValid);
+    }
+
+    @Test
+    void sentAndDeadNotificationsOlderThanTheRetentionArePurged_pendingOnesNever() {
+        teamWithWebhook("old", "/old");
+        notifyInTransaction("old", alertNotice("ancient"));
+        awaitOne("?team=old", "sent");
+        notifyInTransaction("old", alertNotice("recent"));
+        await().atMost(PATIENCE)
+                .until(() -> notificationsOf("?team=old&status=sent").size() == 2);
+        jdbc.update(
+                "UPDATE notifications SET finished_at = now() - interval '31 days' WHERE project_id = ? AND flag = ?",
+                projectId,
+                "ancient");
+        // A pending one, however old, stays (due only tomorrow, so no worker sends it meanwhile).
+        jdbc.update(
+                "INSERT INTO notifications (delivery_id, project_id, channel_key, channel_kind, kind, title, body,"
+                        + " status, max_attempts, next_attempt_at, created_at) VALUES (gen_random_uuid(), ?,"
+                        + " 'old/gone', 'WEBHOOK', 'test', 'stuck', '{}', 'PENDING', 3, now() + interval '1 day',"
+                        + " now() - interval '60 days')",
+                projectId);
+
+        assertThat(retention.purge()).isGreaterThanOrEqualTo(1);
+
+        assertThat(notificationsOf("?team=old").findValuesAsString("flag")).containsExactly("recent");
+        assertThat(notificationsOf("?status=pending").findValuesAsString("title"))
+                .contains("stuck");
     }
 }
