@@ -117,25 +117,33 @@ class Payloads {
             out.append(out.length() == 0 ? "" : ", ").append("difference ").append(signed(diff.doubleValue()));
         }
         if (d.get("lower") instanceof Number lo && d.get("upper") instanceof Number hi) {
-            out.append(
-                    String.format(Locale.ROOT, " (95 %% interval %+.4g to %+.4g)", lo.doubleValue(), hi.doubleValue()));
+            out.append(" (95 % interval ")
+                    .append(signed(lo.doubleValue()))
+                    .append(" to ")
+                    .append(signed(hi.doubleValue()))
+                    .append(")");
         }
         if (d.get("p") instanceof Number p) {
-            out.append(String.format(Locale.ROOT, ", p = %.3g", p.doubleValue()));
+            out.append(", p = ").append(significant(p.doubleValue()));
         }
         return out.length() == 0 ? null : out.toString().trim();
     }
 
     /** Four significant digits, no trailing zeros, with its sign: {@code +4.1}, {@code -0.0312}. */
     static String signed(double value) {
+        String digits = significant(value);
+        return value > 0 ? "+" + digits : digits;
+    }
+
+    /** Four significant digits, no trailing zeros, no exponent: {@code 0.0004}, {@code 19.9}. */
+    static String significant(double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return String.valueOf(value);
         }
-        String digits = new java.math.BigDecimal(value)
+        return new java.math.BigDecimal(value)
                 .round(new java.math.MathContext(4))
                 .stripTrailingZeros()
                 .toPlainString();
-        return value > 0 ? "+" + digits : digits;
     }
 
     /** {@code usersPerArm} ({treatment: users}) or {@code users}. */

@@ -66,10 +66,10 @@ class PlanTransitionNotifier {
             details.put("guardrails", e.guardrails());
         }
         StringBuilder text = new StringBuilder(t.reason() == null ? "" : t.reason());
-        text.append(text.length() == 0 ? "" : ". ")
-                .append("By ")
-                .append(t.actor())
-                .append('.');
+        if (t.reason() == null || !t.reason().contains(t.actor())) {
+            text.append(text.length() == 0 ? "" : ". ").append("By ").append(t.actor());
+        }
+        text.append('.');
         if (t.kind() == PlanTransition.Kind.KILLED) {
             text.append(" To restore the flag, un-kill it (PUT …/flags/")
                     .append(t.flag())

@@ -305,7 +305,13 @@ class DeliveryTests {
         assertThat(body.get("text").asString()).contains("Guardrail latency_ms degraded");
         String blocks = body.get("blocks").toString();
         assertThat(blocks)
-                .contains("\"type\":\"header\"", "*Metric*", "latency_ms", "+12.0 %", "+4.1", "+19.9", "off: ", "on: ")
+                .contains(
+                        "\"type\":\"header\"",
+                        "*Metric*",
+                        "latency_ms",
+                        "+12.0 % (95 % interval +4.1 to +19.9), p = 0.0004",
+                        "off: ",
+                        "on: ")
                 .contains("killed the flag", "Open in Dimmer", "https://dimmer.example.com/projects/" + project);
         Function<JsonNode, String> team =
                 n -> n.get("team").isNull() ? null : n.get("team").asString();

@@ -256,7 +256,8 @@ class TeamApiTests {
         System.out.println("plan notification from a test run: " + started.body());
         assertThat(started.body())
                 .contains("\"kind\":\"plan.started\"", "\"flag\":\"new-cart\"", "\"team\":\"checkout\"")
-                .contains("\"transition\":\"STARTED\"", "\"environment\":\"production\"");
+                .contains("\"transition\":\"STARTED\"", "\"environment\":\"production\"")
+                .contains("\"text\":\"started by token:bootstrap at stage 1/1 '10%'.\"");
 
         // A scheduled change whose flag a person changed meanwhile fails, and the team is told.
         Fixtures.flag(admin, project, "old-cart"); // ownerTeam: checkout
