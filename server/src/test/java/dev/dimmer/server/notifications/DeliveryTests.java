@@ -379,4 +379,29 @@ class DeliveryTests {
         assertThat(notificationsOf("?status=pending").findValuesAsString("title"))
                 .contains("stuck");
     }
+
+    @Test
+    void aPendingNotificationWhoseChannelWasDeletedIsMarkedDead_andCannotBeRedelivered() {
+        teamWithWebhook("gone", "/gone");
+        new TransactionTemplate(transactions).executeWithoutResult(tx -> {
+            notifications.notify(projectId, "gone", alertNotice("orphan"));
+            // Not due before the channel is gone.
+            jdbc.update(
+                    "UPDATE notifications SET next_attempt_at = now() + interval '1 day' WHERE project_id = ?",
+                    projectId);
+        });
+        expect(admin.delete(teams() + "/gone/channels/hook"), 204);
+        jdbc.update("UPDATE notifications SET next_attempt_at = now() WHERE project_id = ?", projectId);
+
+        JsonNode dead = awaitOne("?team=gone", "dead");
+        assertThat(dead.get("lastError").asString()).contains("gone/hook", "deleted");
+        assertThat(dead.get("deliveries")).isEmpty();
+        assertThat(receiver.at("/gone")).isEmpty();
+        expect(
+                admin.post(
+                        "/api/v1/projects/" + project + "/notifications/"
+                                + dead.get("id").asLong() + "/redeliver",
+                        null),
+                409);
+    }
 }
