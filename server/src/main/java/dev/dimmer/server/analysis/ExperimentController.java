@@ -34,7 +34,7 @@ class ExperimentController {
     static final int MAX_EXPECTED_SAMPLE = 1_000_000_000;
 
     @Schema(name = "ExperimentSettingsRequest")
-    record Request(String splitRule, Integer expectedSample) {}
+    record Request(String splitRule, Integer expectedSample, Double minimumDetectableEffect) {}
 
     @Schema(name = "ExperimentSettingsView")
     record View(ExperimentSettings settings, ExperimentSplit split) {}
@@ -101,8 +101,17 @@ class ExperimentController {
                     "/expectedSample",
                     "must be between " + MIN_EXPECTED_SAMPLE + " and " + MAX_EXPECTED_SAMPLE + " (or null)");
         }
+        Double mde = request.minimumDetectableEffect();
+        if (mde != null && !(mde > 0 && mde <= 1)) {
+            throw ApiException.invalid(
+                    "/minimumDetectableEffect",
+                    "must be a relative change above 0 and at most 1 (0.05 = 5 %), or null");
+        }
         View before = view(f, env);
-        splits.save(f.getId(), env.getId(), splitRule, expectedSample, clock.instant(), actor.name());
+        splits.save(
+                f.getId(),
+                env.getId(),
+                new ExperimentSettings(splitRule, expectedSample, mde, clock.instant(), actor.name()));
         View after = view(f, env);
         audit.record(
                 actor,

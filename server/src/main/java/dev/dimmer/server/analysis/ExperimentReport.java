@@ -21,6 +21,7 @@ import java.util.List;
  *     fixed rule, a prerequisite, the off treatment outside the traffic allocation, a kill): counted, never compared;
  *     null in reports stored before it was recorded
  * @param trustworthy false when a sample ratio mismatch withholds every verdict; null in older reports
+ * @param decision what to do, in plain words, and the rule that produced it; null in older reports
  */
 public record ExperimentReport(
         String project,
@@ -36,7 +37,8 @@ public record ExperimentReport(
         List<MetricReport> metrics,
         ExperimentSplit split,
         Long notRandomisedUsers,
-        Boolean trustworthy) {
+        Boolean trustworthy,
+        Decision decision) {
 
     /** The same report with other metric sections (stored runs keep their rows apart from the header). */
     ExperimentReport withMetrics(List<MetricReport> replaced) {
@@ -54,7 +56,28 @@ public record ExperimentReport(
                 replaced,
                 split,
                 notRandomisedUsers,
-                trustworthy);
+                trustworthy,
+                decision);
+    }
+
+    /** The same report with its decision. */
+    ExperimentReport withDecision(Decision made) {
+        return new ExperimentReport(
+                project,
+                environment,
+                flag,
+                computedAt,
+                window,
+                control,
+                message,
+                arms,
+                excludedMultiTreatmentUsers,
+                srm,
+                metrics,
+                split,
+                notRandomisedUsers,
+                trustworthy,
+                made);
     }
 
     public record Window(Instant from, Instant to) {}

@@ -6,7 +6,6 @@ import dev.dimmer.sdk.snapshot.Serve;
 import dev.dimmer.server.targeting.ConfigurationJson;
 import dev.dimmer.server.targeting.FlagConfiguration;
 import dev.dimmer.server.targeting.FlagConfigurationRepository;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -71,13 +70,15 @@ public class ExperimentSplits {
     public ExperimentSettings settings(long flagId, long environmentId) {
         return jdbc
                 .query(
-                        "SELECT split_rule, expected_sample, updated_at, updated_by FROM experiment_settings"
+                        "SELECT split_rule, expected_sample, minimum_detectable_effect, updated_at, updated_by"
+                                + " FROM experiment_settings"
                                 + " WHERE environment_id = ? AND flag_id = ?",
                         (rs, i) -> new ExperimentSettings(
                                 rs.getString(1),
                                 (Integer) rs.getObject(2),
-                                rs.getTimestamp(3).toInstant(),
-                                rs.getString(4)),
+                                (Double) rs.getObject(3),
+                                rs.getTimestamp(4).toInstant(),
+                                rs.getString(5)),
                         environmentId,
                         flagId)
                 .stream()
@@ -85,15 +86,24 @@ public class ExperimentSplits {
                 .orElse(ExperimentSettings.DEFAULTS);
     }
 
-    void save(long flagId, long environmentId, String splitRule, Integer expectedSample, Instant at, String by) {
-        jdbc.update("""
-                INSERT INTO experiment_settings (environment_id, flag_id, split_rule, expected_sample, updated_at,
-                    updated_by)
-                VALUES (?, ?, ?, ?, ?, ?)
+    void save(long flagId, long environmentId, ExperimentSettings settings) {
+        jdbc.update(
+                """
+                INSERT INTO experiment_settings (environment_id, flag_id, split_rule, expected_sample,
+                    minimum_detectable_effect, updated_at, updated_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (environment_id, flag_id) DO UPDATE SET split_rule = excluded.split_rule,
-                    expected_sample = excluded.expected_sample, updated_at = excluded.updated_at,
-                    updated_by = excluded.updated_by
-                """, environmentId, flagId, splitRule, expectedSample, at.atOffset(ZoneOffset.UTC), by);
+                    expected_sample = excluded.expected_sample,
+                    minimum_detectable_effect = excluded.minimum_detectable_effect,
+                    updated_at = excluded.updated_at, updated_by = excluded.updated_by
+                """,
+                environmentId,
+                flagId,
+                settings.splitRule(),
+                settings.expectedSample(),
+                settings.minimumDetectableEffect(),
+                settings.updatedAt().atOffset(ZoneOffset.UTC),
+                settings.updatedBy());
     }
 
     private static boolean splits(Serve serve) {

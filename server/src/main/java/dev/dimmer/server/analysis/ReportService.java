@@ -83,6 +83,13 @@ class ReportService {
             List<FlagMetrics.Attached> success,
             List<Metric> guardrails) {
 
+        /** The relative change the decision's remaining sample is computed for. */
+        double minimumDetectableEffect() {
+            return settings.minimumDetectableEffect() == null
+                    ? Decision.DEFAULT_MDE
+                    : settings.minimumDetectableEffect();
+        }
+
         /** The weights of the compared split, by treatment (empty without a split). */
         Map<String, Integer> weights() {
             return split.weights();
@@ -101,7 +108,9 @@ class ReportService {
                     .append(split.source())
                     .append(split.weights())
                     .append(";n*=")
-                    .append(settings.expectedSample());
+                    .append(settings.expectedSample())
+                    .append(";mde=")
+                    .append(settings.minimumDetectableEffect());
             success.forEach(a -> s.append(";s:")
                     .append(a.metric().getId())
                     .append('v')
@@ -271,27 +280,34 @@ class ReportService {
 
     ExperimentReport empty(Project project, Environment environment, Flag flag, Setup setup, Instant now) {
         List<MetricReport> headers = metricHeaders(setup, null);
-        return new ExperimentReport(
-                project.getKey(),
-                environment.getKey(),
-                flag.getKey(),
-                now,
-                new Window(null, now),
-                setup.control(),
-                NO_EXPOSURE,
-                List.of(),
-                0,
-                new Srm(
-                        SrmStatus.NOT_ENOUGH_DATA.name(),
-                        null,
-                        null,
+        return decided(
+                new ExperimentReport(
+                        project.getKey(),
+                        environment.getKey(),
+                        flag.getKey(),
+                        now,
+                        new Window(null, now),
+                        setup.control(),
+                        NO_EXPOSURE,
+                        List.of(),
                         0,
-                        false,
-                        setup.split().source()),
-                headers,
-                setup.split(),
-                0L,
-                true);
+                        new Srm(
+                                SrmStatus.NOT_ENOUGH_DATA.name(),
+                                null,
+                                null,
+                                0,
+                                false,
+                                setup.split().source()),
+                        headers,
+                        setup.split(),
+                        0L,
+                        true,
+                        null),
+                setup);
+    }
+
+    private static ExperimentReport decided(ExperimentReport report, Setup setup) {
+        return report.withDecision(Decision.of(report, setup.minimumDetectableEffect()));
     }
 
     ExperimentReport compute(
@@ -376,21 +392,24 @@ class ReportService {
             }
             reports.add(header.withTreatments(views));
         }
-        return new ExperimentReport(
-                project.getKey(),
-                environment.getKey(),
-                flag.getKey(),
-                now,
-                new Window(firstExposure, now),
-                setup.control(),
-                message(setup, compared, trustworthy),
-                arms,
-                aggregates.excludedUsers(),
-                srm.view(),
-                reports,
-                setup.split(),
-                notRandomised,
-                trustworthy);
+        return decided(
+                new ExperimentReport(
+                        project.getKey(),
+                        environment.getKey(),
+                        flag.getKey(),
+                        now,
+                        new Window(firstExposure, now),
+                        setup.control(),
+                        message(setup, compared, trustworthy),
+                        arms,
+                        aggregates.excludedUsers(),
+                        srm.view(),
+                        reports,
+                        setup.split(),
+                        notRandomised,
+                        trustworthy,
+                        null),
+                setup);
     }
 
     private static String message(Setup setup, List<String> compared, boolean trustworthy) {

@@ -13,7 +13,6 @@ import dev.dimmer.server.testsupport.Api;
 import dev.dimmer.server.testsupport.Fixtures;
 import dev.dimmer.server.testsupport.IntegrationTest;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,8 +40,11 @@ class RandomisedPopulationTests {
     Api sdk;
     String project;
 
-    /** Impressions and events are in the past: a report's window ends now, so nothing has to be waited for. */
-    final Instant start = Instant.now().minus(2, ChronoUnit.HOURS);
+    /**
+     * When exposure starts: after the success metric is attached (so it is confirmatory). Impressions follow it by
+     * microseconds, events by 50 ms; {@link #refresh()} waits until the clock has passed them all.
+     */
+    Instant start;
 
     @BeforeEach
     void setUp() {
@@ -65,6 +67,7 @@ class RandomisedPopulationTests {
                         "/api/v1/projects/" + project + "/flags/checkout/metrics",
                         Map.of("successMetrics", List.of("revenue"))),
                 200);
+        start = Instant.now();
     }
 
     /**
@@ -93,14 +96,14 @@ class RandomisedPopulationTests {
             String key = "u-" + i;
             String arm = i % 2 == 0 ? "off" : "on";
             double value = Math.round((20 + 5 * random.nextGaussian()) * 100) / 100.0;
-            exposures.add(impression("checkout", key, arm, "default rule", start.plusMillis(i)));
-            purchases.add(event(key, "purchase", value, start.plusSeconds(60).plusMillis(i)));
+            exposures.add(impression("checkout", key, arm, "default rule", start.plusNanos(1000L * i)));
+            purchases.add(event(key, "purchase", value, start.plusMillis(50).plusNanos(1000L * i)));
             values.computeIfAbsent(arm, a -> new ArrayList<>()).add(value);
         }
         for (int i = 0; i < 500; i++) {
             String key = "staff-" + i;
-            exposures.add(impression("checkout", key, "on", "rule:staff", start.plusMillis(i)));
-            purchases.add(event(key, "purchase", 500.0, start.plusSeconds(60).plusMillis(i)));
+            exposures.add(impression("checkout", key, "on", "rule:staff", start.plusNanos(1000L * i)));
+            purchases.add(event(key, "purchase", 500.0, start.plusMillis(50).plusNanos(1000L * i)));
         }
         send("impressions", exposures);
         send("events", purchases);
@@ -130,6 +133,12 @@ class RandomisedPopulationTests {
         assertThat(ci.get("lower").asDouble()).isCloseTo(expected.lower, within(1e-6));
         assertThat(ci.get("upper").asDouble()).isCloseTo(expected.upper, within(1e-6));
         assertThat(ci.get("lower").asDouble()).isNegative(); // no true effect: the interval holds 0
+        // 10 000 per arm already detect a 5 % change (σ = 5 on a mean of 20 needs about 400): the effect is smaller.
+        JsonNode decision = report.get("decision");
+        assertThat(decision.get("outcome").asString()).isEqualTo("KEEP_RUNNING");
+        assertThat(decision.get("additionalUsersPerArm").asLong()).isZero();
+        assertThat(decision.get("summary").asString()).contains("already large enough to detect a 5% change");
+        assertThat(decision.get("rule").asString()).startsWith("Ship when a treatment improves");
 
         // The exposure report asks the same place which split is the experiment.
         JsonNode exposure = expect(admin.get(flagPath() + "/exposure"), 200).json();
@@ -159,7 +168,10 @@ class RandomisedPopulationTests {
                         .toString())
                 .contains("/expectedSample");
         JsonNode settings = expect(
-                        admin.put(flagPath() + "/experiment", Map.of("splitRule", "beta", "expectedSample", 5000)), 200)
+                        admin.put(
+                                flagPath() + "/experiment",
+                                Map.of("splitRule", "beta", "expectedSample", 5000, "minimumDetectableEffect", 0.01)),
+                        200)
                 .json();
         assertThat(settings.get("split").get("source").asString()).isEqualTo("rule:beta");
         assertThat(settings.get("split").get("weights").get("on").asInt()).isEqualTo(2000);
@@ -168,11 +180,11 @@ class RandomisedPopulationTests {
         List<Object> purchases = new ArrayList<>();
         for (int i = 0; i < 5000; i++) { // exactly 20/80 among the rule's users
             String arm = i % 5 == 0 ? "on" : "off";
-            exposures.add(impression("checkout", "b-" + i, arm, "rule:beta", start.plusMillis(i)));
-            purchases.add(event("b-" + i, "purchase", 10.0 + i % 7, start.plusSeconds(30)));
+            exposures.add(impression("checkout", "b-" + i, arm, "rule:beta", start.plusNanos(1000L * i)));
+            purchases.add(event("b-" + i, "purchase", 10.0 + i % 7, start.plusMillis(50)));
         }
         for (int i = 0; i < 3000; i++) { // the default split's users: another population, and lopsided
-            exposures.add(impression("checkout", "d-" + i, "on", "default rule", start.plusMillis(i)));
+            exposures.add(impression("checkout", "d-" + i, "on", "default rule", start.plusNanos(1000L * i)));
         }
         send("impressions", exposures);
         send("events", purchases);
@@ -186,12 +198,20 @@ class RandomisedPopulationTests {
         assertThat(report.get("srm").get("status").asString()).isEqualTo("OK");
         assertThat(report.get("srm").get("weights").asString()).isEqualTo("rule:beta");
         assertThat(arms.get("on").get("expectedShare").asDouble()).isCloseTo(0.2, within(1e-12));
-        assertThat(metric(report, "revenue")
-                        .get("treatments")
-                        .get(0)
-                        .get("verdict")
-                        .asString())
-                .isNotEqualTo("NOT_TRUSTWORTHY");
+        JsonNode on = metric(report, "revenue").get("treatments").get(0);
+        assertThat(on.get("verdict").asString()).isEqualTo("INCONCLUSIVE");
+        // Still needed for a 1 % change: (z(0.975) + z(0.8))² · SE² · n / δ² − n, from the report's own numbers.
+        double se = on.get("absolute").get("standardError").asDouble();
+        double delta = 0.01 * on.get("controlMean").asDouble();
+        long n = Math.min(
+                on.get("controlUsers").asLong(), on.get("treatmentUsers").asLong());
+        double z = 1.959963984540054 + 0.8416212335729143;
+        long expectedMore = (long) Math.ceil(z * z * se * se * n / (delta * delta)) - n;
+        JsonNode decision = report.get("decision");
+        assertThat(decision.get("outcome").asString()).isEqualTo("KEEP_RUNNING");
+        assertThat(expectedMore).isPositive();
+        assertThat(decision.get("additionalUsersPerArm").asLong()).isCloseTo(expectedMore, within(1L));
+        assertThat(decision.get("summary").asString()).contains("more users per arm are needed to detect a 1% change");
 
         JsonNode exposure = expect(admin.get(flagPath() + "/exposure"), 200).json();
         assertThat(exposure.get("allocation").get("source").asString()).isEqualTo("rule:beta");
@@ -205,9 +225,9 @@ class RandomisedPopulationTests {
         List<Object> purchases = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
             String arm = i % 5 < 3 ? "on" : "off";
-            exposures.add(impression("checkout", "u-" + i, arm, "default rule", start.plusMillis(i)));
+            exposures.add(impression("checkout", "u-" + i, arm, "default rule", start.plusNanos(1000L * i)));
             // a large true effect that would be IMPROVED without the mismatch
-            purchases.add(event("u-" + i, "purchase", (arm.equals("on") ? 30.0 : 10.0) + i % 3, start.plusSeconds(30)));
+            purchases.add(event("u-" + i, "purchase", (arm.equals("on") ? 30.0 : 10.0) + i % 3, start.plusMillis(50)));
         }
         send("impressions", exposures);
         send("events", purchases);
@@ -221,6 +241,34 @@ class RandomisedPopulationTests {
         assertThat(on.get("verdict").asString()).isEqualTo("NOT_TRUSTWORTHY");
         assertThat(on.get("absoluteLift").asDouble()).isCloseTo(20.0, within(0.01)); // numbers kept
         assertThat(on.get("summary").asString()).startsWith("Not trustworthy: sample ratio mismatch");
+        assertThat(report.get("decision").get("outcome").asString()).isEqualTo("INVESTIGATE");
+    }
+
+    /** A success metric significantly worse: do not ship, naming the treatment. */
+    @Test
+    void aTreatmentThatWorsensAGoalIsNotShipped() {
+        configure(List.of(), split(5000, 5000));
+        List<Object> exposures = new ArrayList<>();
+        List<Object> purchases = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            String arm = i % 2 == 0 ? "on" : "off";
+            exposures.add(impression("checkout", "u-" + i, arm, "default rule", start.plusNanos(1000L * i)));
+            purchases.add(event("u-" + i, "purchase", (arm.equals("on") ? 10.0 : 20.0) + i % 5, start.plusMillis(50)));
+        }
+        send("impressions", exposures);
+        send("events", purchases);
+
+        JsonNode report = refresh();
+        assertThat(metric(report, "revenue")
+                        .get("treatments")
+                        .get(0)
+                        .get("verdict")
+                        .asString())
+                .isEqualTo("DEGRADED");
+        JsonNode decision = report.get("decision");
+        assertThat(decision.get("outcome").asString()).isEqualTo("DO_NOT_SHIP");
+        assertThat(decision.get("treatment").asString()).isEqualTo("on");
+        assertThat(decision.get("summary").asString()).contains("Revenue, a goal of this experiment");
     }
 
     /** A flag that serves no split randomised nobody: nothing is compared, and the report says so. */
@@ -239,6 +287,7 @@ class RandomisedPopulationTests {
         assertThat(report.get("notRandomisedUsers").asLong()).isEqualTo(300);
         assertThat(report.get("message").asString()).startsWith("This flag serves no split");
         assertThat(metric(report, "revenue").get("treatments")).isEmpty();
+        assertThat(report.get("decision").get("outcome").asString()).isEqualTo("INVESTIGATE");
     }
 
     private void configure(List<Object> rules, Map<String, Object> defaultServe) {
@@ -273,6 +322,10 @@ class RandomisedPopulationTests {
     }
 
     private JsonNode refresh() {
+        // The window ends at the refresh: let the clock pass the last event (at most 100 ms after the start).
+        while (Instant.now().isBefore(start.plusMillis(100))) {
+            Thread.onSpinWait();
+        }
         return expect(admin.post(flagPath() + "/report/refresh", null), 200).json();
     }
 

@@ -62,7 +62,8 @@ class ReportCsvTests {
                         .withTreatments(views)),
                 null,
                 0L,
-                true);
+                true,
+                null);
 
         String[] lines = ReportCsv.write(report).split("\r\n");
 
