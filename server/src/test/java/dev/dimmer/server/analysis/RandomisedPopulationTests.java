@@ -140,6 +140,28 @@ class RandomisedPopulationTests {
         assertThat(decision.get("summary").asString()).contains("already large enough to detect a 5% change");
         assertThat(decision.get("rule").asString()).startsWith("Ship when a treatment improves");
 
+        // The export holds the rows the analysis used: recomputing from them gives the report's numbers to 1e-9.
+        Api.Response export = expect(admin.get(flagPath() + "/report/users"), 200);
+        assertThat(export.header("Content-Type")).startsWith("text/csv");
+        String[] lines = export.text().split("\r\n");
+        assertThat(lines[0]).isEqualTo("key,arm,randomised,revenue,revenue_pre");
+        assertThat(lines).hasSize(1 + 20_500);
+        Map<String, List<Double>> exported = new HashMap<>();
+        long notRandomised = 0;
+        for (int i = 1; i < lines.length; i++) {
+            String[] row = lines[i].split(",");
+            if (Boolean.parseBoolean(row[2])) {
+                exported.computeIfAbsent(row[1], a -> new ArrayList<>()).add(Double.parseDouble(row[3]));
+            } else {
+                notRandomised++;
+            }
+        }
+        assertThat(notRandomised).isEqualTo(500);
+        Welch recomputed = Welch.of(exported.get("off"), exported.get("on"), 0.05);
+        assertThat(recomputed.lift).isCloseTo(on.get("absoluteLift").asDouble(), within(1e-9));
+        assertThat(recomputed.lower).isCloseTo(ci.get("lower").asDouble(), within(1e-9));
+        assertThat(recomputed.upper).isCloseTo(ci.get("upper").asDouble(), within(1e-9));
+
         // The exposure report asks the same place which split is the experiment.
         JsonNode exposure = expect(admin.get(flagPath() + "/exposure"), 200).json();
         assertThat(exposure.get("allocation").get("source").asString()).isEqualTo("defaultServe");
