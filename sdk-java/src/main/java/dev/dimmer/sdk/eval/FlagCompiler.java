@@ -40,8 +40,8 @@ final class FlagCompiler {
         Results results = new Results(flag.key(), changeNumber, configs);
         String off = flag.offTreatment();
         EvaluationResult disabled = !flag.enabled()
-                ? results.of(off, "flag off", Reason.DISABLED, null)
-                : flag.killed() ? results.of(off, "killed", Reason.DISABLED, null) : null;
+                ? results.of(off, Labels.FLAG_OFF, Reason.DISABLED, null)
+                : flag.killed() ? results.of(off, Labels.KILLED, Reason.DISABLED, null) : null;
         CompiledPrerequisite[] prerequisites = flag.prerequisites().stream()
                 .filter(Objects::nonNull)
                 .map(p -> prerequisite(p, results, off))
@@ -50,8 +50,8 @@ final class FlagCompiler {
                 .filter(Objects::nonNull)
                 .map(rule -> rule(rule, results))
                 .toArray(CompiledRule[]::new);
-        CompiledServe defaultServe = serve(flag.defaultServe(), results, "default rule", Reason.DEFAULT, null);
-        EvaluationResult notInSplit = results.of(off, "not in split", Reason.DEFAULT, null);
+        CompiledServe defaultServe = serve(flag.defaultServe(), results, Labels.DEFAULT_RULE, Reason.DEFAULT, null);
+        EvaluationResult notInSplit = results.of(off, Labels.NOT_IN_SPLIT, Reason.DEFAULT, null);
         return new CompiledFlag(flag, disabled, prerequisites, rules, defaultServe, notInSplit);
     }
 
@@ -59,13 +59,13 @@ final class FlagCompiler {
         Set<String> treatments = new HashSet<>(prerequisite.treatments());
         treatments.remove(null);
         EvaluationResult notMet = results.of(
-                off, canonical.canonical("prerequisite not met: " + prerequisite.flag()), Reason.DISABLED, null);
+                off, canonical.canonical(Labels.prerequisiteNotMet(prerequisite.flag())), Reason.DISABLED, null);
         return new CompiledPrerequisite(prerequisite.flag(), Set.copyOf(treatments), notMet);
     }
 
     private CompiledRule rule(Rule rule, Results results) {
         CompiledServe serve = serve(
-                rule.serve(), results, canonical.canonical("rule:" + rule.id()), Reason.TARGETING_MATCH, rule.id());
+                rule.serve(), results, canonical.canonical(Labels.rule(rule.id())), Reason.TARGETING_MATCH, rule.id());
         return new CompiledRule(conditions.compileAll(rule.conditions()), serve);
     }
 

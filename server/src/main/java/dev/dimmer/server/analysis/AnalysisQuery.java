@@ -58,6 +58,12 @@ class AnalysisQuery {
     /** Enough memory for the per-user hash aggregate of a million users without spilling to disk. */
     static final String WORK_MEM = "256MB";
 
+    /**
+     * Part of the stored state's signature: a state stored by an older version (v1 summed every assigned user, v2 only
+     * the split's users) is recomputed rather than folded into.
+     */
+    static final String STATE_VERSION = "v2";
+
     private static final Logger log = LoggerFactory.getLogger(AnalysisQuery.class);
 
     /** One metric as the query needs it. */
@@ -134,8 +140,9 @@ class AnalysisQuery {
                 statistics.add(new LinkedHashMap<>());
             }
             arms.forEach((treatment, s) -> {
-                long users = Math.round(s[0]);
-                counts.add(new ArmCount(treatment, users, Math.round(s[1])));
+                // Only the split's users are compared: the sums below are weighted by split membership too.
+                long randomised = Math.round(s[1]);
+                counts.add(new ArmCount(treatment, Math.round(s[0]), randomised));
                 for (int i = 0; i < metricCount; i++) {
                     int o = 2 + 5 * i;
                     statistics
@@ -143,7 +150,7 @@ class AnalysisQuery {
                             .put(
                                     treatment,
                                     new SufficientStatistics(
-                                            users,
+                                            randomised,
                                             s[o],
                                             Math.max(0, s[o + 1]),
                                             s[o + 2],
@@ -185,7 +192,7 @@ class AnalysisQuery {
             String signature,
             boolean incremental)
             throws SQLException {
-        String fullSignature = signature + "|" + from + "|" + splitLabel + "|" + metrics;
+        String fullSignature = STATE_VERSION + "|" + signature + "|" + from + "|" + splitLabel + "|" + metrics;
         Scope scope = new Scope(environmentId, flagId, flag, metrics, from, to, splitLabel, fullSignature);
         long started = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
@@ -236,6 +243,11 @@ class AnalysisQuery {
 
     /** Rebuilds the flag's per-user state from one pass over the window's events, and sums the arms from it. */
     private static Totals full(Connection c, Scope scope) throws SQLException {
+        // The one plan that scales is a hash join of the flag's keys with the window's events. Right after a burst of
+        // ingestion (a new experiment, a day's new partition) autovacuum has not analysed exposures or events yet; the
+        // planner then estimates one key and loops over the events once per key: 20 000 users took three minutes
+        // instead of a second (RandomisedPopulationTests). Nothing in this transaction after this point wants a loop.
+        update(c, "SET LOCAL enable_nestloop = off");
         update(
                 c,
                 "DELETE FROM analysis_users WHERE environment_id = ? AND flag_id = ?",
@@ -255,16 +267,18 @@ class AnalysisQuery {
         // autovacuum has not analysed yet, the planner guesses badly: minutes instead of a second).
         update(c, "ANALYZE analysis_users");
         List<Object> sumArgs = new ArrayList<>();
-        sumArgs.add(scope.splitLabel() == null ? "" : scope.splitLabel());
+        sumArgs.add(scope.splitLabel());
         sumArgs.add(scope.environmentId());
         sumArgs.add(scope.flagId());
         String sql = """
                 SELECT CASE WHEN r.treatments = 1 THEN r.treatment END AS treatment, count(*)::float8 AS users,
-                       (count(*) FILTER (WHERE r.label = ?))::float8 AS split_users%s
-                FROM analysis_users r
-                WHERE r.environment_id = ? AND r.flag_id = ?
+                       sum(r.w) AS split_users%s
+                FROM (
+                    SELECT o.*, coalesce(o.label = ?::text, false)::int::float8 AS w FROM analysis_users o
+                    WHERE o.environment_id = ? AND o.flag_id = ?
+                ) r
                 GROUP BY 1
-                """.formatted(sums(scope.metrics(), "1"));
+                """.formatted(sums(scope.metrics(), "r.w"));
         Map<String, double[]> arms = new TreeMap<>();
         long excluded = 0;
         for (Map.Entry<String, double[]> row :
@@ -352,23 +366,26 @@ class AnalysisQuery {
 
         // 3. The arms: per touched user, the new contribution minus the old one.
         List<Object> sumArgs = new ArrayList<>();
-        sumArgs.add(scope.splitLabel() == null ? "" : scope.splitLabel());
+        sumArgs.add(scope.splitLabel());
         sumArgs.add(scope.environmentId());
         sumArgs.add(scope.flagId());
         String sql = """
-                SELECT r.treatment, sum(r.s) AS users, coalesce(sum(r.s) FILTER (WHERE r.label = ?), 0) AS split_users%s
+                SELECT r.treatment, sum(r.s) AS users, coalesce(sum(r.w), 0) AS split_users%s
                 FROM (
-                    SELECT CASE WHEN o.treatments = 1 THEN o.treatment END AS treatment, -1::float8 AS s,
-                           o.label, o.post, o.pre
-                    FROM analysis_users o
-                    JOIN (SELECT key FROM dimmer_touched UNION SELECT key FROM dimmer_new) t ON t.key = o.key
-                    WHERE o.environment_id = ? AND o.flag_id = ?
-                    UNION ALL
-                    SELECT CASE WHEN n.treatments = 1 THEN n.treatment END, 1::float8, n.label, n.post, n.pre
-                    FROM dimmer_new n
+                    SELECT u.*, u.s * coalesce(u.label = ?::text, false)::int::float8 AS w
+                    FROM (
+                        SELECT CASE WHEN o.treatments = 1 THEN o.treatment END AS treatment, -1::float8 AS s,
+                               o.label, o.post, o.pre
+                        FROM analysis_users o
+                        JOIN (SELECT key FROM dimmer_touched UNION SELECT key FROM dimmer_new) t ON t.key = o.key
+                        WHERE o.environment_id = ? AND o.flag_id = ?
+                        UNION ALL
+                        SELECT CASE WHEN n.treatments = 1 THEN n.treatment END, 1::float8, n.label, n.post, n.pre
+                        FROM dimmer_new n
+                    ) u
                 ) r
                 GROUP BY 1
-                """.formatted(sums(scope.metrics(), "r.s"));
+                """.formatted(sums(scope.metrics(), "r.w"));
         Map<String, double[]> arms = new TreeMap<>();
         state.totals().arms().forEach((t, s) -> arms.put(t, s.clone()));
         long excluded = state.totals().excluded();

@@ -15,6 +15,13 @@ import java.util.List;
  * @param excludedMultiTreatmentUsers users exposed to more than one treatment, left out of every arm
  * @param srm the sample-ratio-mismatch check of the arms against the configured split
  * @param metrics confirmatory success metrics, then exploratory ones, then guardrails
+ * @param split the randomisation compared (docs/statistics.md "Which users are compared"); null in reports stored before
+ *     it was recorded
+ * @param notRandomisedUsers users exposed to one treatment whose first exposure did not come from {@code split} (a
+ *     fixed rule, a prerequisite, the off treatment outside the traffic allocation, a kill): counted, never compared;
+ *     null in reports stored before it was recorded
+ * @param trustworthy false when a sample ratio mismatch withholds every verdict; null in older reports
+ * @param decision what to do, in plain words, and the rule that produced it; null in older reports
  */
 public record ExperimentReport(
         String project,
@@ -27,7 +34,11 @@ public record ExperimentReport(
         List<ArmView> arms,
         long excludedMultiTreatmentUsers,
         Srm srm,
-        List<MetricReport> metrics) {
+        List<MetricReport> metrics,
+        ExperimentSplit split,
+        Long notRandomisedUsers,
+        Boolean trustworthy,
+        Decision decision) {
 
     /** The same report with other metric sections (stored runs keep their rows apart from the header). */
     ExperimentReport withMetrics(List<MetricReport> replaced) {
@@ -42,20 +53,48 @@ public record ExperimentReport(
                 arms,
                 excludedMultiTreatmentUsers,
                 srm,
-                replaced);
+                replaced,
+                split,
+                notRandomisedUsers,
+                trustworthy,
+                decision);
+    }
+
+    /** The same report with its decision. */
+    ExperimentReport withDecision(Decision made) {
+        return new ExperimentReport(
+                project,
+                environment,
+                flag,
+                computedAt,
+                window,
+                control,
+                message,
+                arms,
+                excludedMultiTreatmentUsers,
+                srm,
+                metrics,
+                split,
+                notRandomisedUsers,
+                trustworthy,
+                made);
     }
 
     public record Window(Instant from, Instant to) {}
 
     /**
+     * @param users the arm's randomised users: those the comparison and SRM count
      * @param expectedShare the configured share of the arm among the arms compared by SRM (null: not in the split)
+     * @param notRandomised users served this treatment by something other than the split (never compared); null in
+     *     reports stored before it was recorded
      */
-    public record ArmView(String treatment, boolean control, long users, Double expectedShare) {}
+    public record ArmView(String treatment, boolean control, long users, Double expectedShare, Long notRandomised) {}
 
     /**
-     * @param status OK, MISMATCH, NOT_ENOUGH_DATA
      * @param mismatch p < 0.001: the report is untrustworthy
-     * @param weights where the expected weights came from: {@code defaultServe} split or {@code equal}
+     * @param status OK, MISMATCH, NOT_ENOUGH_DATA, or NO_SPLIT when the flag serves no split (nothing randomised)
+     * @param weights the split the expected weights came from: {@code defaultServe}, {@code rule:<id>}, or {@code none}
+     *     ({@code equal} in reports stored before splits were chosen)
      */
     public record Srm(
             String status, Double pValue, Double chiSquare, int degreesOfFreedom, boolean mismatch, String weights) {}

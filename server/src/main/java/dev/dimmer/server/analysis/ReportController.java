@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * A flag's experiment report in an environment (docs/statistics.md "Reading a report"): the latest stored analysis,
@@ -53,11 +54,48 @@ class ReportController {
     private final Lookup lookup;
     private final FlagService flags;
     private final ReportService reports;
+    private final UserExport export;
+    private final ExperimentSplits splits;
 
-    ReportController(Lookup lookup, FlagService flags, ReportService reports) {
+    ReportController(
+            Lookup lookup, FlagService flags, ReportService reports, UserExport export, ExperimentSplits splits) {
         this.lookup = lookup;
         this.flags = flags;
         this.reports = reports;
+        this.export = export;
+        this.splits = splits;
+    }
+
+    /**
+     * The per-user rows of the latest report (docs/statistics.md "Recomputing a report"), streamed as CSV: key, arm,
+     * randomised, and per metric its value and pre-period value. Readers may download it, as they may read the report.
+     */
+    @GetMapping(
+            value = "/api/v1/projects/{project}/environments/{environment}/flags/{flag}/report/users",
+            produces = "text/csv")
+    ResponseEntity<StreamingResponseBody> users(
+            Actor actor, @PathVariable String project, @PathVariable String environment, @PathVariable String flag)
+            throws SQLException {
+        actor.requireReaderOf(project);
+        ExperimentReport report = latest(project, environment, flag);
+        Environment env = lookup.environment(project, environment);
+        Flag f = flags.find(project, flag);
+        String label = report.split() != null
+                ? report.split().label()
+                : splits.of(f.getId(), env.getId()).label();
+        StreamingResponseBody body = out -> {
+            try {
+                export.write(env.getId(), f.getId(), report, label, out);
+            } catch (SQLException e) {
+                throw new java.io.IOException("the export stopped: " + e.getMessage(), e);
+            }
+        };
+        return ResponseEntity.ok()
+                .contentType(CSV)
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        "attachment; filename=\"" + flag + "-" + environment + "-users.csv\"")
+                .body(body);
     }
 
     @GetMapping("/api/v1/projects/{project}/environments/{environment}/flags/{flag}/report")

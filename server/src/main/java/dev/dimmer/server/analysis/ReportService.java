@@ -1,7 +1,5 @@
 package dev.dimmer.server.analysis;
 
-import dev.dimmer.sdk.snapshot.Serve;
-import dev.dimmer.sdk.snapshot.Split;
 import dev.dimmer.server.analysis.AnalysisQuery.Aggregates;
 import dev.dimmer.server.analysis.AnalysisQuery.ArmCount;
 import dev.dimmer.server.analysis.AnalysisQuery.MetricInput;
@@ -17,7 +15,6 @@ import dev.dimmer.server.metrics.Metric;
 import dev.dimmer.server.metrics.MetricRepository;
 import dev.dimmer.server.projects.Environment;
 import dev.dimmer.server.projects.Project;
-import dev.dimmer.server.targeting.ConfigurationJson;
 import dev.dimmer.server.targeting.FlagConfiguration;
 import dev.dimmer.server.targeting.FlagConfigurationRepository;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +50,15 @@ class ReportService {
     static final String NO_EXPOSURE = "No exposure of this flag in this environment yet: nothing to analyse. "
             + "Reports appear once SDKs send impressions for it.";
 
-    /** The label the SDK gives a treatment served by the default rule's split. */
-    static final String DEFAULT_RULE_LABEL = "default rule";
+    static final String NO_SPLIT = "This flag serves no split in this environment: nobody was randomised, so there is"
+            + " nothing to compare. Serve a split (default rule or a rule) to run an experiment.";
+
+    static final String SRM_WITHHELD =
+            "Not trustworthy: sample ratio mismatch. The arms do not have the sizes the split"
+                    + " promises, so something other than the randomisation decided who is in which arm (a treatment that"
+                    + " crashes or redirects before its impression is sent, bots, a targeting or allocation change that"
+                    + " moved users between arms, impressions lost for one treatment). Every verdict is withheld until the"
+                    + " cause is found; the numbers are shown for the investigation only.";
 
     /** How the inputs of one flag in one environment looked at a point in time (cheap to read). */
     record Inputs(long exposures, Instant firstExposure, Instant lastExposure, String config, String watermark) {
@@ -74,12 +78,39 @@ class ReportService {
     record Setup(
             String control,
             List<String> treatments,
-            Map<String, Integer> weights,
+            ExperimentSplit split,
+            ExperimentSettings settings,
             List<FlagMetrics.Attached> success,
             List<Metric> guardrails) {
 
+        /** The relative change the decision's remaining sample is computed for. */
+        double minimumDetectableEffect() {
+            return settings.minimumDetectableEffect() == null
+                    ? Decision.DEFAULT_MDE
+                    : settings.minimumDetectableEffect();
+        }
+
+        /** The weights of the compared split, by treatment (empty without a split). */
+        Map<String, Integer> weights() {
+            return split.weights();
+        }
+
+        /** The sequential design's tuning: the flag's expected sample when set (DESIGN §5), else the default N*. */
+        AnalysisOptions options() {
+            return settings.expectedSample() == null
+                    ? AnalysisOptions.DEFAULTS
+                    : AnalysisOptions.DEFAULTS.withSequentialTuning(settings.expectedSample());
+        }
+
         String describe() {
-            StringBuilder s = new StringBuilder(control).append(treatments).append(weights);
+            StringBuilder s = new StringBuilder(control)
+                    .append(treatments)
+                    .append(split.source())
+                    .append(split.weights())
+                    .append(";n*=")
+                    .append(settings.expectedSample())
+                    .append(";mde=")
+                    .append(settings.minimumDetectableEffect());
             success.forEach(a -> s.append(";s:")
                     .append(a.metric().getId())
                     .append('v')
@@ -100,7 +131,7 @@ class ReportService {
     private final MetricRepository metrics;
     private final FlagTreatments treatments;
     private final FlagConfigurationRepository configurations;
-    private final ConfigurationJson configurationJson;
+    private final ExperimentSplits splits;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final JsonMapper json;
@@ -112,7 +143,7 @@ class ReportService {
             MetricRepository metrics,
             FlagTreatments treatments,
             FlagConfigurationRepository configurations,
-            ConfigurationJson configurationJson,
+            ExperimentSplits splits,
             JdbcTemplate jdbc,
             TransactionTemplate transactions,
             JsonMapper json,
@@ -122,7 +153,7 @@ class ReportService {
         this.metrics = metrics;
         this.treatments = treatments;
         this.configurations = configurations;
-        this.configurationJson = configurationJson;
+        this.splits = splits;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.json = json;
@@ -137,20 +168,14 @@ class ReportService {
                 .controlTreatment(flag)
                 .or(() -> configuration.map(FlagConfiguration::getOffTreatment))
                 .orElse(names.isEmpty() ? "off" : names.get(0));
-        Map<String, Integer> weights = new LinkedHashMap<>();
-        if (configuration.isPresent()) {
-            Serve serve = configurationJson.defaultServe(configuration.get());
-            if (serve != null && serve.hasSplit()) {
-                for (Split split : serve.split()) {
-                    weights.merge(split.treatment(), split.weight(), Integer::sum);
-                }
-            }
-        }
+        ExperimentSettings settings = splits.settings(flag.getId(), environment.getId());
+        ExperimentSplit split =
+                configuration.map(c -> splits.of(c, settings.splitRule())).orElse(ExperimentSplit.NONE);
         List<FlagMetrics.Attached> success = flagMetrics.successMetrics(flag.getId()).stream()
                 .filter(a -> !a.metric().isArchived() && !a.metric().isGuardrail()) // guardrails are listed below
                 .toList();
         List<Metric> guardrails = metrics.findByProjectIdAndGuardrailTrueAndArchivedFalse(flag.getProjectId());
-        return new Setup(control, names, weights, success, guardrails);
+        return new Setup(control, names, split, settings, success, guardrails);
     }
 
     /** The exposure summary of every flag with exposure, by environment id and flag key (one scan of exposures). */
@@ -255,18 +280,34 @@ class ReportService {
 
     ExperimentReport empty(Project project, Environment environment, Flag flag, Setup setup, Instant now) {
         List<MetricReport> headers = metricHeaders(setup, null);
-        return new ExperimentReport(
-                project.getKey(),
-                environment.getKey(),
-                flag.getKey(),
-                now,
-                new Window(null, now),
-                setup.control(),
-                NO_EXPOSURE,
-                List.of(),
-                0,
-                new Srm(SrmStatus.NOT_ENOUGH_DATA.name(), null, null, 0, false, weightsSource(setup)),
-                headers);
+        return decided(
+                new ExperimentReport(
+                        project.getKey(),
+                        environment.getKey(),
+                        flag.getKey(),
+                        now,
+                        new Window(null, now),
+                        setup.control(),
+                        NO_EXPOSURE,
+                        List.of(),
+                        0,
+                        new Srm(
+                                SrmStatus.NOT_ENOUGH_DATA.name(),
+                                null,
+                                null,
+                                0,
+                                false,
+                                setup.split().source()),
+                        headers,
+                        setup.split(),
+                        0L,
+                        true,
+                        null),
+                setup);
+    }
+
+    private static ExperimentReport decided(ExperimentReport report, Setup setup) {
+        return report.withDecision(Decision.of(report, setup.minimumDetectableEffect()));
     }
 
     ExperimentReport compute(
@@ -286,7 +327,7 @@ class ReportService {
             definitions.add(m.definition());
             inputs.add(new MetricInput(m.getEventType(), m.getAggregation(), m.isCuped()));
         }
-        String splitLabel = setup.weights().isEmpty() ? null : DEFAULT_RULE_LABEL;
+        String splitLabel = setup.split().label();
         Aggregates aggregates = query.aggregate(
                 environment.getId(),
                 flag.getId(),
@@ -305,8 +346,11 @@ class ReportService {
         order.add(setup.control());
         setup.treatments().stream().filter(observed::containsKey).forEach(order::add);
         order.addAll(observed.keySet());
+        // Compared: the treatments with randomised users (an arm of fixed-rule users only is counted, not compared).
         List<String> compared = order.stream()
-                .filter(t -> !t.equals(setup.control()) && observed.containsKey(t))
+                .filter(t -> !t.equals(setup.control())
+                        && observed.containsKey(t)
+                        && observed.get(t).splitUsers() > 0)
                 .toList();
 
         SrmCheck srm = srm(setup, order, observed);
@@ -314,15 +358,22 @@ class ReportService {
                 .map(t -> new ArmView(
                         t,
                         t.equals(setup.control()),
-                        observed.containsKey(t) ? observed.get(t).users() : 0,
-                        srm.shares().get(t)))
+                        observed.containsKey(t) ? observed.get(t).splitUsers() : 0,
+                        srm.shares().get(t),
+                        observed.containsKey(t)
+                                ? observed.get(t).users() - observed.get(t).splitUsers()
+                                : 0L))
                 .toList();
+        long notRandomised = observed.values().stream()
+                .mapToLong(a -> a.users() - a.splitUsers())
+                .sum();
+        boolean trustworthy = !srm.view().mismatch();
 
         long confirmatory =
                 headers.stream().filter(h -> !h.guardrail() && !h.exploratory()).count();
         ExperimentAnalyzer family = new ExperimentAnalyzer(
-                AnalysisOptions.DEFAULTS.withBonferroni((int) confirmatory, Math.max(1, compared.size())));
-        ExperimentAnalyzer alone = new ExperimentAnalyzer(AnalysisOptions.DEFAULTS);
+                setup.options().withBonferroni((int) confirmatory, Math.max(1, compared.size())));
+        ExperimentAnalyzer alone = new ExperimentAnalyzer(setup.options());
 
         List<MetricReport> reports = new ArrayList<>();
         for (int i = 0; i < headers.size(); i++) {
@@ -334,45 +385,85 @@ class ReportService {
                     .toList();
             ExperimentAnalyzer analyzer = header.exploratory() ? alone : family;
             MetricResult result = analyzer.analyze(definitions.get(i), control, others);
-            reports.add(header.withTreatments(
-                    result.treatments().stream().map(TreatmentView::of).toList()));
+            List<TreatmentView> views =
+                    result.treatments().stream().map(TreatmentView::of).toList();
+            if (!trustworthy) {
+                views = views.stream().map(ReportService::withheld).toList();
+            }
+            reports.add(header.withTreatments(views));
         }
-        return new ExperimentReport(
-                project.getKey(),
-                environment.getKey(),
-                flag.getKey(),
-                now,
-                new Window(firstExposure, now),
-                setup.control(),
-                compared.isEmpty()
-                        ? "Only the control '" + setup.control() + "' has users yet: nothing to compare."
-                        : null,
-                arms,
-                aggregates.excludedUsers(),
-                srm.view(),
-                reports);
+        return decided(
+                new ExperimentReport(
+                        project.getKey(),
+                        environment.getKey(),
+                        flag.getKey(),
+                        now,
+                        new Window(firstExposure, now),
+                        setup.control(),
+                        message(setup, compared, trustworthy),
+                        arms,
+                        aggregates.excludedUsers(),
+                        srm.view(),
+                        reports,
+                        setup.split(),
+                        notRandomised,
+                        trustworthy,
+                        null),
+                setup);
+    }
+
+    private static String message(Setup setup, List<String> compared, boolean trustworthy) {
+        if (!setup.split().exists()) {
+            return NO_SPLIT;
+        }
+        if (!trustworthy) {
+            return SRM_WITHHELD;
+        }
+        return compared.isEmpty()
+                ? "Only the control '" + setup.control() + "' has randomised users yet: nothing to compare."
+                : null;
+    }
+
+    /** A comparison under a sample ratio mismatch: its numbers stay, its verdict is withheld. */
+    private static TreatmentView withheld(TreatmentView v) {
+        return new TreatmentView(
+                v.treatment(),
+                v.controlUsers(),
+                v.treatmentUsers(),
+                v.controlMean(),
+                v.treatmentMean(),
+                v.absoluteLift(),
+                v.relativeLift(),
+                v.absolute(),
+                v.relative(),
+                v.alpha(),
+                v.sequential(),
+                Verdict.NOT_TRUSTWORTHY.name(),
+                v.guardrailStatus(),
+                v.cupedTheta(),
+                "Not trustworthy: sample ratio mismatch (" + v.summary() + ")");
     }
 
     private record SrmCheck(Srm view, Map<String, Double> shares) {}
 
     /**
-     * Expected weights from the environment's default split; when there is none, equal weights over the arms seen.
-     * With a split, only users whose first exposure carried the split's label count (users served by a fixed
-     * targeting rule are not part of the split's population).
+     * The randomised users of each arm against the compared split's weights (a rule's split with unequal weights
+     * too). Without a split nobody was randomised: {@code NO_SPLIT}.
      */
     private static SrmCheck srm(Setup setup, Set<String> order, Map<String, ArmCount> observed) {
-        List<String> arms = new ArrayList<>(order);
-        boolean split = !setup.weights().isEmpty();
-        if (split) {
-            setup.weights().keySet().stream().filter(t -> !arms.contains(t)).forEach(arms::add);
+        if (!setup.split().exists()) {
+            return new SrmCheck(
+                    new Srm("NO_SPLIT", null, null, 0, false, setup.split().source()), Map.of());
         }
+        List<String> arms = new ArrayList<>(order);
+        setup.weights().keySet().stream().filter(t -> !arms.contains(t)).forEach(arms::add);
         long[] counts = new long[arms.size()];
         double[] weights = new double[arms.size()];
         double total = 0;
         for (int i = 0; i < arms.size(); i++) {
             ArmCount a = observed.get(arms.get(i));
-            counts[i] = a == null ? 0 : split ? a.splitUsers() : a.users();
-            weights[i] = split ? setup.weights().getOrDefault(arms.get(i), 0) : 1;
+            counts[i] = a == null ? 0 : a.splitUsers();
+            weights[i] = setup.weights().getOrDefault(arms.get(i), 0);
             total += weights[i];
         }
         Map<String, Double> shares = new LinkedHashMap<>();
@@ -389,12 +480,8 @@ class ReportService {
                         ExperimentReport.finite(r.chiSquare()),
                         r.degreesOfFreedom(),
                         r.status() == SrmStatus.MISMATCH,
-                        split ? "defaultServe" : "equal"),
+                        setup.split().source()),
                 shares);
-    }
-
-    private static String weightsSource(Setup setup) {
-        return setup.weights().isEmpty() ? "equal" : "defaultServe";
     }
 
     /** Confirmatory success metrics, exploratory ones, then guardrails; without results yet. */

@@ -49,6 +49,7 @@ final class SummarySentence {
             case DEGRADED -> "degraded";
             case INCONCLUSIVE -> "inconclusive";
             case NOT_ENOUGH_DATA -> "not enough data";
+            case NOT_TRUSTWORTHY -> "not trustworthy (sample ratio mismatch)";
         };
     }
 

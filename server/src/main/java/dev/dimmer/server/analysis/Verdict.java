@@ -9,5 +9,7 @@ public enum Verdict {
     /** Enough data, but the interval still contains "no change". */
     INCONCLUSIVE,
     /** Fewer users (or conversions) than the minimum per arm, or no variance to test with. */
-    NOT_ENOUGH_DATA
+    NOT_ENOUGH_DATA,
+    /** A sample ratio mismatch: the arms are not what the randomisation made them, so no verdict is given. */
+    NOT_TRUSTWORTHY
 }

@@ -1,9 +1,8 @@
 package dev.dimmer.server.exposure;
 
 import dev.dimmer.sdk.eval.EvaluationResult;
-import dev.dimmer.sdk.snapshot.Rule;
-import dev.dimmer.sdk.snapshot.Serve;
-import dev.dimmer.sdk.snapshot.Split;
+import dev.dimmer.server.analysis.ExperimentSplit;
+import dev.dimmer.server.analysis.ExperimentSplits;
 import dev.dimmer.server.analysis.SampleRatioTest;
 import dev.dimmer.server.analysis.SrmResult;
 import dev.dimmer.server.exposure.ExposureReport.Allocation;
@@ -20,9 +19,6 @@ import dev.dimmer.server.projects.Environment;
 import dev.dimmer.server.projects.Lookup;
 import dev.dimmer.server.sdkapi.EngineCache;
 import dev.dimmer.server.system.ApiException;
-import dev.dimmer.server.targeting.ConfigurationJson;
-import dev.dimmer.server.targeting.FlagConfiguration;
-import dev.dimmer.server.targeting.FlagConfigurationRepository;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -35,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,8 +41,8 @@ import org.springframework.transaction.annotation.Transactional;
  * Builds exposure reports from the raw {@code impressions} of the window (BRIN on time and the day partitions limit
  * the scan to the window) and the per-key view from {@code exposures} plus the key's latest impressions.
  *
- * <p>Allocation: the expected weights are the split the flag serves now in the environment (the default serve when
- * it is a split, else the first rule with a split); the observed count of a treatment is the number of keys whose
+ * <p>Allocation: the expected weights are the flag's experiment split in the environment, decided by
+ * {@link ExperimentSplits} as for the experiment report; the observed count of a treatment is the number of keys whose
  * impressions in the window all carry that one treatment and at least one of which carries the split's label
  * ({@code default rule} or {@code rule:<id>}). Keys served by fixed targeting rules, the traffic gate ("not in
  * split"), a kill, or that saw more than one treatment are thereby left out, as analysis leaves them out.
@@ -62,8 +57,7 @@ class ExposureService {
     private final Lookup lookup;
     private final FlagService flags;
     private final FlagTreatments treatments;
-    private final FlagConfigurationRepository configurations;
-    private final ConfigurationJson configurationJson;
+    private final ExperimentSplits splits;
     private final JdbcTemplate jdbc;
     private final Clock clock;
 
@@ -73,8 +67,7 @@ class ExposureService {
             Lookup lookup,
             FlagService flags,
             FlagTreatments treatments,
-            FlagConfigurationRepository configurations,
-            ConfigurationJson configurationJson,
+            ExperimentSplits splits,
             JdbcTemplate jdbc,
             EngineCache engines,
             Clock clock) {
@@ -82,8 +75,7 @@ class ExposureService {
         this.lookup = lookup;
         this.flags = flags;
         this.treatments = treatments;
-        this.configurations = configurations;
-        this.configurationJson = configurationJson;
+        this.splits = splits;
         this.jdbc = jdbc;
         this.clock = clock;
     }
@@ -199,31 +191,12 @@ class ExposureService {
 
     private Allocation allocation(
             Flag flag, Environment environment, long env, String flagKey, OffsetDateTime from, OffsetDateTime to) {
-        Optional<FlagConfiguration> configuration =
-                configurations.findByFlagIdAndEnvironmentId(flag.getId(), environment.getId());
-        String source = null;
-        String label = null;
-        List<Split> split = null;
-        if (configuration.isPresent()) {
-            Serve defaultServe = configurationJson.defaultServe(configuration.get());
-            if (defaultServe != null && defaultServe.hasSplit()) {
-                source = "defaultServe";
-                label = "default rule";
-                split = defaultServe.split();
-            } else {
-                for (Rule rule : configurationJson.rules(configuration.get())) {
-                    if (rule.serve() != null && rule.serve().hasSplit()) {
-                        source = "rule:" + rule.id();
-                        label = "rule:" + rule.id();
-                        split = rule.serve().split();
-                        break;
-                    }
-                }
-            }
-        }
-        if (split == null) {
+        ExperimentSplit split = splits.of(flag.getId(), environment.getId());
+        if (!split.exists()) {
             return new Allocation("none", null, List.of(), new Srm("NO_SPLIT", null, null, null));
         }
+        String source = split.source();
+        String label = split.label();
         Map<String, Long> observed = new LinkedHashMap<>();
         jdbc.query(
                 "SELECT t, count(*) FROM (SELECT key, min(treatment) AS t FROM impressions"
@@ -237,10 +210,7 @@ class ExposureService {
                 from,
                 to,
                 label);
-        Map<String, Integer> weights = new LinkedHashMap<>();
-        for (Split arm : split) {
-            weights.merge(arm.treatment(), arm.weight(), Integer::sum);
-        }
+        Map<String, Integer> weights = new LinkedHashMap<>(split.weights());
         observed.keySet().forEach(t -> weights.putIfAbsent(t, 0));
         long assigned = observed.values().stream().mapToLong(Long::longValue).sum();
         int totalWeight = weights.values().stream().mapToInt(Integer::intValue).sum();

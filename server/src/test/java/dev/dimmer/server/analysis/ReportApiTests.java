@@ -234,6 +234,11 @@ class ReportApiTests {
                 .startsWith("Checkout conversion rose")
                 .contains("improved");
 
+        // conversion improved, the latency guardrail shown non-inferior: ship "on"
+        assertThat(report.get("decision").get("outcome").asString()).isEqualTo("SHIP");
+        assertThat(report.get("decision").get("treatment").asString()).isEqualTo("on");
+        assertThat(report.get("decision").get("summary").asString()).startsWith("'on' improves Checkout conversion");
+
         JsonNode latency = metric(report, "latency");
         assertThat(latency.get("guardrail").asBoolean()).isTrue();
         assertThat(latency.get("treatments").get(0).get("guardrailStatus").asString())

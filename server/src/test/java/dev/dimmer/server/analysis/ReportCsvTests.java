@@ -45,9 +45,9 @@ class ReportCsvTests {
                 new Window(now.minusSeconds(3600), now),
                 "off",
                 null,
-                List.of(new ArmView("off", true, 1000, 0.5), new ArmView("on", false, 1000, 0.5)),
+                List.of(new ArmView("off", true, 1000, 0.5, 0L), new ArmView("on", false, 1000, 0.5, 0L)),
                 0,
-                new Srm("OK", 1.0, 0.0, 1, false, "equal"),
+                new Srm("OK", 1.0, 0.0, 1, false, "defaultServe"),
                 List.of(new MetricReport(
                                 "conv",
                                 metric.name(),
@@ -59,7 +59,11 @@ class ReportCsvTests {
                                 now,
                                 "",
                                 List.of())
-                        .withTreatments(views)));
+                        .withTreatments(views)),
+                null,
+                0L,
+                true,
+                null);
 
         String[] lines = ReportCsv.write(report).split("\r\n");
 
