@@ -22,11 +22,26 @@ public final class ConfigValidator {
 
     private ConfigValidator() {}
 
-    /** Every problem in {@code config}; pointers are relative to the FlagConfig JSON root. Empty = valid. */
+    /** {@link #validate(FlagConfig, Set, ConfigLimits)} with the default limits. */
     public static List<Violation> validate(FlagConfig config, Set<String> knownSegmentKeys) {
+        return validate(config, knownSegmentKeys, ConfigLimits.DEFAULTS);
+    }
+
+    /**
+     * Every problem in {@code config}; pointers are relative to the FlagConfig JSON root. Empty =
+     * valid. A list longer than its limit is reported once and its items are not looked at, so
+     * checking a huge configuration costs no more than checking one at the limits.
+     */
+    public static List<Violation> validate(FlagConfig config, Set<String> knownSegmentKeys, ConfigLimits limits) {
         List<Violation> violations = new ArrayList<>();
         if (config == null) {
             violations.add(new Violation("", "flag configuration is missing"));
+            return violations;
+        }
+        atMost("/treatments", config.treatments().size(), limits.maxTreatments(), "treatments", violations);
+        atMost("/rules", config.rules().size(), limits.maxRules(), "rules", violations);
+        atMost("/prerequisites", config.prerequisites().size(), limits.maxPrerequisites(), "prerequisites", violations);
+        if (!violations.isEmpty()) {
             return violations;
         }
         Set<String> treatments = treatmentNames(config, violations);
@@ -47,10 +62,10 @@ public final class ConfigValidator {
             } else if (!ruleIds.add(rule.id())) {
                 violations.add(new Violation(pointer + "/id", "duplicate rule id '" + rule.id() + "'"));
             }
-            violations.addAll(validateConditions(rule.conditions(), pointer + "/conditions", knownSegmentKeys));
-            serve(rule.serve(), pointer + "/serve", treatments, violations);
+            violations.addAll(validateConditions(rule.conditions(), pointer + "/conditions", knownSegmentKeys, limits));
+            serve(rule.serve(), pointer + "/serve", treatments, limits, violations);
         }
-        serve(config.defaultServe(), "/defaultServe", treatments, violations);
+        serve(config.defaultServe(), "/defaultServe", treatments, limits, violations);
         for (int i = 0; i < config.prerequisites().size(); i++) {
             var prerequisite = config.prerequisites().get(i);
             if (prerequisite == null
@@ -65,21 +80,40 @@ public final class ConfigValidator {
         return violations;
     }
 
-    /** The same checks on a condition list (segment definitions), pointers prefixed with {@code pointerPrefix}. */
+    /** {@link #validateConditions(List, String, Set, ConfigLimits)} with the default limits. */
     public static List<Violation> validateConditions(
             List<Condition> conditions, String pointerPrefix, Set<String> knownSegmentKeys) {
+        return validateConditions(conditions, pointerPrefix, knownSegmentKeys, ConfigLimits.DEFAULTS);
+    }
+
+    /** The same checks on a condition list (segment definitions), pointers prefixed with {@code pointerPrefix}. */
+    public static List<Violation> validateConditions(
+            List<Condition> conditions, String pointerPrefix, Set<String> knownSegmentKeys, ConfigLimits limits) {
         List<Violation> violations = new ArrayList<>();
         if (conditions == null) {
             return violations;
         }
+        if (atMost(pointerPrefix, conditions.size(), limits.maxConditions(), "conditions", violations)) {
+            return violations;
+        }
         Set<String> segments = knownSegmentKeys == null ? Set.of() : knownSegmentKeys;
         for (int i = 0; i < conditions.size(); i++) {
-            condition(conditions.get(i), pointerPrefix + "/" + i, segments, violations);
+            condition(conditions.get(i), pointerPrefix + "/" + i, segments, limits, violations);
         }
         return violations;
     }
 
-    private static void condition(Condition condition, String pointer, Set<String> segments, List<Violation> out) {
+    /** Reports {@code count} over {@code max} at {@code pointer}; true when it did. */
+    private static boolean atMost(String pointer, int count, int max, String what, List<Violation> out) {
+        if (count <= max) {
+            return false;
+        }
+        out.add(new Violation(pointer, "at most " + max + " " + what + " are allowed, not " + count));
+        return true;
+    }
+
+    private static void condition(
+            Condition condition, String pointer, Set<String> segments, ConfigLimits limits, List<Violation> out) {
         if (condition == null) {
             out.add(new Violation(pointer, "condition is missing"));
             return;
@@ -99,17 +133,47 @@ public final class ConfigValidator {
         if (operator.needsValues() && condition.values().isEmpty()) {
             out.add(new Violation(pointer + "/values", operator + " needs at least one value"));
         }
+        if (atMost(pointer + "/values", condition.values().size(), limits.maxValues(), "values", out)) {
+            return;
+        }
         for (int j = 0; j < condition.values().size(); j++) {
             String value = condition.values().get(j);
             String at = pointer + "/values/" + j;
+            String tooBig = value == null ? null : tooBig(operator, value, limits);
             if (value == null) {
                 out.add(new Violation(at, "value is missing"));
+            } else if (tooBig != null) {
+                out.add(new Violation(at, tooBig));
             } else if (operator == Operator.IN_SEGMENT && !segments.contains(value)) {
                 out.add(new Violation(at, "unknown segment '" + value + "'"));
             } else if (operator.parseValue(value, condition.caseInsensitive()) == null) {
                 out.add(new Violation(at, unparsable(operator, value)));
             }
         }
+    }
+
+    /**
+     * Why {@code value} is over a limit, or null. A pattern is measured before anything compiles it
+     * (see {@link RegexBudget}): compiling an oversized one is the harm being prevented.
+     */
+    private static String tooBig(Operator operator, String value, ConfigLimits limits) {
+        if (operator.kind != Operator.ValueKind.REGEX) {
+            return value.length() > limits.maxValueLength()
+                    ? "is " + value.length() + " characters; at most " + limits.maxValueLength() + " are allowed"
+                    : null;
+        }
+        if (value.length() > limits.maxPatternLength()) {
+            return "the pattern is " + value.length() + " characters; at most " + limits.maxPatternLength()
+                    + " are allowed";
+        }
+        long program = RegexBudget.programSize(value);
+        if (program > limits.maxPatternProgram()) {
+            return "the pattern is too complex: it would compile to about "
+                    + (program >= RegexBudget.SATURATED ? "more than " + RegexBudget.SATURATED : program)
+                    + " instructions, at most " + limits.maxPatternProgram()
+                    + " are allowed (nested counted repetition such as (x{100}){100} multiplies its size)";
+        }
+        return null;
     }
 
     private static String unparsable(Operator operator, String value) {
@@ -147,7 +211,8 @@ public final class ConfigValidator {
         }
     }
 
-    private static void serve(Serve serve, String pointer, Set<String> treatments, List<Violation> out) {
+    private static void serve(
+            Serve serve, String pointer, Set<String> treatments, ConfigLimits limits, List<Violation> out) {
         if (serve == null) {
             out.add(new Violation(pointer, "serve is missing"));
             return;
@@ -158,6 +223,9 @@ public final class ConfigValidator {
         }
         if (serve.treatment() != null) {
             treatment(serve.treatment(), pointer + "/treatment", treatments, out);
+            return;
+        }
+        if (atMost(pointer + "/split", serve.split().size(), limits.maxTreatments(), "split arms", out)) {
             return;
         }
         long sum = 0;
