@@ -41,6 +41,9 @@ public final class ConfigValidator {
         atMost("/treatments", config.treatments().size(), limits.maxTreatments(), "treatments", violations);
         atMost("/rules", config.rules().size(), limits.maxRules(), "rules", violations);
         atMost("/prerequisites", config.prerequisites().size(), limits.maxPrerequisites(), "prerequisites", violations);
+        if (violations.isEmpty()) {
+            violations.addAll(checkLimits(config.rules(), limits));
+        }
         if (!violations.isEmpty()) {
             return violations;
         }
@@ -62,7 +65,11 @@ public final class ConfigValidator {
             } else if (!ruleIds.add(rule.id())) {
                 violations.add(new Violation(pointer + "/id", "duplicate rule id '" + rule.id() + "'"));
             }
-            violations.addAll(validateConditions(rule.conditions(), pointer + "/conditions", knownSegmentKeys, limits));
+            violations.addAll(validateConditions(
+                    rule.conditions(),
+                    pointer + "/conditions",
+                    knownSegmentKeys == null ? Set.of() : knownSegmentKeys,
+                    limits));
             serve(rule.serve(), pointer + "/serve", treatments, limits, violations);
         }
         serve(config.defaultServe(), "/defaultServe", treatments, limits, violations);
@@ -80,25 +87,91 @@ public final class ConfigValidator {
         return violations;
     }
 
+    /**
+     * All patterns of one configuration (or one segment) together may compile to at most this many
+     * times {@link ConfigLimits#maxPatternProgram()} instructions, so many small patterns cannot add
+     * up to what one big pattern may not be.
+     */
+    public static final int PATTERN_BUDGET_FACTOR = 50;
+
+    /**
+     * Only the size limits of {@code rules}: list lengths, value lengths, and every pattern measured
+     * (never compiled). Linear in the input and free of any compilation: the server runs it before it
+     * opens a transaction, so an oversized or hostile rule is refused without holding a database
+     * connection, and whatever is compiled afterwards is bounded.
+     */
+    public static List<Violation> checkLimits(List<Rule> rules, ConfigLimits limits) {
+        List<Violation> violations = new ArrayList<>();
+        if (rules == null || atMost("/rules", rules.size(), limits.maxRules(), "rules", violations)) {
+            return violations;
+        }
+        long[] budget = {(long) limits.maxPatternProgram() * PATTERN_BUDGET_FACTOR};
+        for (int i = 0; i < rules.size(); i++) {
+            Rule rule = rules.get(i);
+            if (rule != null) {
+                conditionLimits(rule.conditions(), "/rules/" + i + "/conditions", limits, budget, violations);
+            }
+        }
+        return violations;
+    }
+
+    /** {@link #checkLimits(List, ConfigLimits)} for a segment's condition list, pointers under {@code pointerPrefix}. */
+    public static List<Violation> checkConditionLimits(
+            List<Condition> conditions, String pointerPrefix, ConfigLimits limits) {
+        List<Violation> violations = new ArrayList<>();
+        long[] budget = {(long) limits.maxPatternProgram() * PATTERN_BUDGET_FACTOR};
+        conditionLimits(conditions, pointerPrefix, limits, budget, violations);
+        return violations;
+    }
+
+    private static void conditionLimits(
+            List<Condition> conditions, String prefix, ConfigLimits limits, long[] budget, List<Violation> out) {
+        if (conditions == null || atMost(prefix, conditions.size(), limits.maxConditions(), "conditions", out)) {
+            return;
+        }
+        for (int i = 0; i < conditions.size(); i++) {
+            Condition condition = conditions.get(i);
+            Operator operator = condition == null ? null : Operator.of(condition.operator());
+            String at = prefix + "/" + i + "/values";
+            if (operator == null || atMost(at, condition.values().size(), limits.maxValues(), "values", out)) {
+                continue;
+            }
+            for (int j = 0; j < condition.values().size(); j++) {
+                String value = condition.values().get(j);
+                String tooBig = value == null ? null : tooBig(operator, value, limits, budget);
+                if (tooBig != null) {
+                    out.add(new Violation(at + "/" + j, tooBig));
+                }
+            }
+        }
+    }
+
     /** {@link #validateConditions(List, String, Set, ConfigLimits)} with the default limits. */
     public static List<Violation> validateConditions(
             List<Condition> conditions, String pointerPrefix, Set<String> knownSegmentKeys) {
-        return validateConditions(conditions, pointerPrefix, knownSegmentKeys, ConfigLimits.DEFAULTS);
+        return validateConditions(
+                conditions,
+                pointerPrefix,
+                knownSegmentKeys == null ? Set.of() : knownSegmentKeys,
+                ConfigLimits.DEFAULTS);
     }
 
-    /** The same checks on a condition list (segment definitions), pointers prefixed with {@code pointerPrefix}. */
+    /**
+     * The same checks on a condition list (segment definitions), pointers prefixed with {@code
+     * pointerPrefix}; {@code knownSegmentKeys} null: segment references are not checked.
+     */
     public static List<Violation> validateConditions(
             List<Condition> conditions, String pointerPrefix, Set<String> knownSegmentKeys, ConfigLimits limits) {
         List<Violation> violations = new ArrayList<>();
         if (conditions == null) {
             return violations;
         }
-        if (atMost(pointerPrefix, conditions.size(), limits.maxConditions(), "conditions", violations)) {
+        violations.addAll(checkConditionLimits(conditions, pointerPrefix, limits));
+        if (!violations.isEmpty()) {
             return violations;
         }
-        Set<String> segments = knownSegmentKeys == null ? Set.of() : knownSegmentKeys;
         for (int i = 0; i < conditions.size(); i++) {
-            condition(conditions.get(i), pointerPrefix + "/" + i, segments, limits, violations);
+            condition(conditions.get(i), pointerPrefix + "/" + i, knownSegmentKeys, limits, violations);
         }
         return violations;
     }
@@ -133,19 +206,15 @@ public final class ConfigValidator {
         if (operator.needsValues() && condition.values().isEmpty()) {
             out.add(new Violation(pointer + "/values", operator + " needs at least one value"));
         }
-        if (atMost(pointer + "/values", condition.values().size(), limits.maxValues(), "values", out)) {
-            return;
-        }
         for (int j = 0; j < condition.values().size(); j++) {
             String value = condition.values().get(j);
             String at = pointer + "/values/" + j;
-            String tooBig = value == null ? null : tooBig(operator, value, limits);
             if (value == null) {
                 out.add(new Violation(at, "value is missing"));
-            } else if (tooBig != null) {
-                out.add(new Violation(at, tooBig));
-            } else if (operator == Operator.IN_SEGMENT && !segments.contains(value)) {
-                out.add(new Violation(at, "unknown segment '" + value + "'"));
+            } else if (operator == Operator.IN_SEGMENT) {
+                if (segments != null && !segments.contains(value)) {
+                    out.add(new Violation(at, "unknown segment '" + value + "'"));
+                }
             } else if (operator.parseValue(value, condition.caseInsensitive()) == null) {
                 out.add(new Violation(at, unparsable(operator, value)));
             }
@@ -156,7 +225,7 @@ public final class ConfigValidator {
      * Why {@code value} is over a limit, or null. A pattern is measured before anything compiles it
      * (see {@link RegexBudget}): compiling an oversized one is the harm being prevented.
      */
-    private static String tooBig(Operator operator, String value, ConfigLimits limits) {
+    private static String tooBig(Operator operator, String value, ConfigLimits limits, long[] budget) {
         if (operator.kind != Operator.ValueKind.REGEX) {
             return value.length() > limits.maxValueLength()
                     ? "is " + value.length() + " characters; at most " + limits.maxValueLength() + " are allowed"
@@ -172,6 +241,15 @@ public final class ConfigValidator {
                     + (program >= RegexBudget.SATURATED ? "more than " + RegexBudget.SATURATED : program)
                     + " instructions, at most " + limits.maxPatternProgram()
                     + " are allowed (nested counted repetition such as (x{100}){100} multiplies its size)";
+        }
+        if (budget[0] < 0) {
+            return null; // the budget's violation is reported once, at the pattern that spent it
+        }
+        budget[0] -= program;
+        if (budget[0] < 0) {
+            return "together with the patterns before it, more than "
+                    + (long) limits.maxPatternProgram() * PATTERN_BUDGET_FACTOR
+                    + " instructions of patterns in one configuration; use fewer or simpler patterns";
         }
         return null;
     }

@@ -197,4 +197,16 @@ class ConfigValidatorTests {
                 .extracting(Violation::pointer)
                 .containsExactly("/treatments");
     }
+
+    @Test
+    void checkLimits_manyPatterns_shareOneBudget() {
+        ConfigLimits limits = new ConfigLimits(200, 50, 1000, 1000, 1000, 100, 50, 20);
+        String pattern = "a{90}"; // 92 instructions: each fits, 60 of them do not (budget 50 x 100)
+        List<Rule> rules = java.util.stream.IntStream.range(0, 60)
+                .mapToObj(i -> rule("r" + i, on(), cond("ua", "MATCHES", pattern)))
+                .toList();
+        assertThat(ConfigValidator.checkLimits(rules, limits))
+                .extracting(Violation::pointer)
+                .containsExactly("/rules/54/conditions/0/values/0");
+    }
 }

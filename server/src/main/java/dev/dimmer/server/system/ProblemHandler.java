@@ -68,6 +68,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         String pointer = "";
         String detail = "the request body is not valid JSON";
         Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                    .headers(problemHeaders())
+                    .body(body(HttpStatus.CONTENT_TOO_LARGE, "Content too large", tooLarge.getMessage(), List.of()));
+        }
         if (cause instanceof DatabindException databind) {
             pointer = databind.getPath().stream()
                     .map(ref -> ref.getPropertyName() != null
@@ -98,6 +103,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest()
                 .headers(problemHeaders())
                 .body(body(HttpStatus.BAD_REQUEST, "Invalid request", errors.size() + " fields are invalid", errors));
+    }
+
+    @ExceptionHandler(RequestBodyLimitFilter.BodyTooLargeException.class)
+    ResponseEntity<ProblemDetail> handleTooLarge(RequestBodyLimitFilter.BodyTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large", e.getMessage(), List.of());
     }
 
     @ExceptionHandler(Exception.class)
