@@ -152,7 +152,7 @@ class OpenApiFuzzTests {
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
         String body = response.body() == null ? "" : response.body();
-        String said = operation.method() + " " + target + " as " + call.credential() + " with "
+        String said = operation.method() + " " + abbreviate(target) + " as " + call.credential() + " with "
                 + abbreviate(call.body()) + " → " + status + " " + abbreviate(body);
 
         assertThat(status).as("never a server error: %s", said).isLessThan(500);
