@@ -22,11 +22,29 @@ public final class ConfigValidator {
 
     private ConfigValidator() {}
 
-    /** Every problem in {@code config}; pointers are relative to the FlagConfig JSON root. Empty = valid. */
+    /** {@link #validate(FlagConfig, Set, ConfigLimits)} with the default limits. */
     public static List<Violation> validate(FlagConfig config, Set<String> knownSegmentKeys) {
+        return validate(config, knownSegmentKeys, ConfigLimits.DEFAULTS);
+    }
+
+    /**
+     * Every problem in {@code config}; pointers are relative to the FlagConfig JSON root. Empty =
+     * valid. A list longer than its limit is reported once and its items are not looked at, so
+     * checking a huge configuration costs no more than checking one at the limits.
+     */
+    public static List<Violation> validate(FlagConfig config, Set<String> knownSegmentKeys, ConfigLimits limits) {
         List<Violation> violations = new ArrayList<>();
         if (config == null) {
             violations.add(new Violation("", "flag configuration is missing"));
+            return violations;
+        }
+        atMost("/treatments", config.treatments().size(), limits.maxTreatments(), "treatments", violations);
+        atMost("/rules", config.rules().size(), limits.maxRules(), "rules", violations);
+        atMost("/prerequisites", config.prerequisites().size(), limits.maxPrerequisites(), "prerequisites", violations);
+        if (violations.isEmpty()) {
+            violations.addAll(checkLimits(config.rules(), limits));
+        }
+        if (!violations.isEmpty()) {
             return violations;
         }
         Set<String> treatments = treatmentNames(config, violations);
@@ -47,10 +65,14 @@ public final class ConfigValidator {
             } else if (!ruleIds.add(rule.id())) {
                 violations.add(new Violation(pointer + "/id", "duplicate rule id '" + rule.id() + "'"));
             }
-            violations.addAll(validateConditions(rule.conditions(), pointer + "/conditions", knownSegmentKeys));
-            serve(rule.serve(), pointer + "/serve", treatments, violations);
+            violations.addAll(validateConditions(
+                    rule.conditions(),
+                    pointer + "/conditions",
+                    knownSegmentKeys == null ? Set.of() : knownSegmentKeys,
+                    limits));
+            serve(rule.serve(), pointer + "/serve", treatments, limits, violations);
         }
-        serve(config.defaultServe(), "/defaultServe", treatments, violations);
+        serve(config.defaultServe(), "/defaultServe", treatments, limits, violations);
         for (int i = 0; i < config.prerequisites().size(); i++) {
             var prerequisite = config.prerequisites().get(i);
             if (prerequisite == null
@@ -65,21 +87,106 @@ public final class ConfigValidator {
         return violations;
     }
 
-    /** The same checks on a condition list (segment definitions), pointers prefixed with {@code pointerPrefix}. */
-    public static List<Violation> validateConditions(
-            List<Condition> conditions, String pointerPrefix, Set<String> knownSegmentKeys) {
+    /**
+     * All patterns of one configuration (or one segment) together may compile to at most this many
+     * times {@link ConfigLimits#maxPatternProgram()} instructions, so many small patterns cannot add
+     * up to what one big pattern may not be.
+     */
+    public static final int PATTERN_BUDGET_FACTOR = 50;
+
+    /**
+     * Only the size limits of {@code rules}: list lengths, value lengths, and every pattern measured
+     * (never compiled). Linear in the input and free of any compilation: the server runs it before it
+     * opens a transaction, so an oversized or hostile rule is refused without holding a database
+     * connection, and whatever is compiled afterwards is bounded.
+     */
+    public static List<Violation> checkLimits(List<Rule> rules, ConfigLimits limits) {
         List<Violation> violations = new ArrayList<>();
-        if (conditions == null) {
+        if (rules == null || atMost("/rules", rules.size(), limits.maxRules(), "rules", violations)) {
             return violations;
         }
-        Set<String> segments = knownSegmentKeys == null ? Set.of() : knownSegmentKeys;
-        for (int i = 0; i < conditions.size(); i++) {
-            condition(conditions.get(i), pointerPrefix + "/" + i, segments, violations);
+        long[] budget = {(long) limits.maxPatternProgram() * PATTERN_BUDGET_FACTOR};
+        for (int i = 0; i < rules.size(); i++) {
+            Rule rule = rules.get(i);
+            if (rule != null) {
+                conditionLimits(rule.conditions(), "/rules/" + i + "/conditions", limits, budget, violations);
+            }
         }
         return violations;
     }
 
-    private static void condition(Condition condition, String pointer, Set<String> segments, List<Violation> out) {
+    /** {@link #checkLimits(List, ConfigLimits)} for a segment's condition list, pointers under {@code pointerPrefix}. */
+    public static List<Violation> checkConditionLimits(
+            List<Condition> conditions, String pointerPrefix, ConfigLimits limits) {
+        List<Violation> violations = new ArrayList<>();
+        long[] budget = {(long) limits.maxPatternProgram() * PATTERN_BUDGET_FACTOR};
+        conditionLimits(conditions, pointerPrefix, limits, budget, violations);
+        return violations;
+    }
+
+    private static void conditionLimits(
+            List<Condition> conditions, String prefix, ConfigLimits limits, long[] budget, List<Violation> out) {
+        if (conditions == null || atMost(prefix, conditions.size(), limits.maxConditions(), "conditions", out)) {
+            return;
+        }
+        for (int i = 0; i < conditions.size(); i++) {
+            Condition condition = conditions.get(i);
+            Operator operator = condition == null ? null : Operator.of(condition.operator());
+            String at = prefix + "/" + i + "/values";
+            if (operator == null || atMost(at, condition.values().size(), limits.maxValues(), "values", out)) {
+                continue;
+            }
+            for (int j = 0; j < condition.values().size(); j++) {
+                String value = condition.values().get(j);
+                String tooBig = value == null ? null : tooBig(operator, value, limits, budget);
+                if (tooBig != null) {
+                    out.add(new Violation(at + "/" + j, tooBig));
+                }
+            }
+        }
+    }
+
+    /** {@link #validateConditions(List, String, Set, ConfigLimits)} with the default limits. */
+    public static List<Violation> validateConditions(
+            List<Condition> conditions, String pointerPrefix, Set<String> knownSegmentKeys) {
+        return validateConditions(
+                conditions,
+                pointerPrefix,
+                knownSegmentKeys == null ? Set.of() : knownSegmentKeys,
+                ConfigLimits.DEFAULTS);
+    }
+
+    /**
+     * The same checks on a condition list (segment definitions), pointers prefixed with {@code
+     * pointerPrefix}; {@code knownSegmentKeys} null: segment references are not checked.
+     */
+    public static List<Violation> validateConditions(
+            List<Condition> conditions, String pointerPrefix, Set<String> knownSegmentKeys, ConfigLimits limits) {
+        List<Violation> violations = new ArrayList<>();
+        if (conditions == null) {
+            return violations;
+        }
+        violations.addAll(checkConditionLimits(conditions, pointerPrefix, limits));
+        if (!violations.isEmpty()) {
+            return violations;
+        }
+        for (int i = 0; i < conditions.size(); i++) {
+            condition(conditions.get(i), pointerPrefix + "/" + i, knownSegmentKeys, limits, violations);
+        }
+        return violations;
+    }
+
+    /** Reports {@code count} over {@code max} at {@code pointer}; true when it did. */
+    private static boolean atMost(String pointer, int count, int max, String what, List<Violation> out) {
+        if (count <= max) {
+            return false;
+        }
+        out.add(new Violation(pointer, "at most " + max + " " + what + " are allowed, not " + count));
+        return true;
+    }
+
+    private static void condition(
+            Condition condition, String pointer, Set<String> segments, ConfigLimits limits, List<Violation> out) {
         if (condition == null) {
             out.add(new Violation(pointer, "condition is missing"));
             return;
@@ -104,12 +211,47 @@ public final class ConfigValidator {
             String at = pointer + "/values/" + j;
             if (value == null) {
                 out.add(new Violation(at, "value is missing"));
-            } else if (operator == Operator.IN_SEGMENT && !segments.contains(value)) {
-                out.add(new Violation(at, "unknown segment '" + value + "'"));
+            } else if (operator == Operator.IN_SEGMENT) {
+                if (segments != null && !segments.contains(value)) {
+                    out.add(new Violation(at, "unknown segment '" + value + "'"));
+                }
             } else if (operator.parseValue(value, condition.caseInsensitive()) == null) {
                 out.add(new Violation(at, unparsable(operator, value)));
             }
         }
+    }
+
+    /**
+     * Why {@code value} is over a limit, or null. A pattern is measured before anything compiles it
+     * (see {@link RegexBudget}): compiling an oversized one is the harm being prevented.
+     */
+    private static String tooBig(Operator operator, String value, ConfigLimits limits, long[] budget) {
+        if (operator.kind != Operator.ValueKind.REGEX) {
+            return value.length() > limits.maxValueLength()
+                    ? "is " + value.length() + " characters; at most " + limits.maxValueLength() + " are allowed"
+                    : null;
+        }
+        if (value.length() > limits.maxPatternLength()) {
+            return "the pattern is " + value.length() + " characters; at most " + limits.maxPatternLength()
+                    + " are allowed";
+        }
+        long program = RegexBudget.programSize(value);
+        if (program > limits.maxPatternProgram()) {
+            return "the pattern is too complex: it would compile to about "
+                    + (program >= RegexBudget.SATURATED ? "more than " + RegexBudget.SATURATED : program)
+                    + " instructions, at most " + limits.maxPatternProgram()
+                    + " are allowed (nested counted repetition such as (x{100}){100} multiplies its size)";
+        }
+        if (budget[0] < 0) {
+            return null; // the budget's violation is reported once, at the pattern that spent it
+        }
+        budget[0] -= program;
+        if (budget[0] < 0) {
+            return "together with the patterns before it, more than "
+                    + (long) limits.maxPatternProgram() * PATTERN_BUDGET_FACTOR
+                    + " instructions of patterns in one configuration; use fewer or simpler patterns";
+        }
+        return null;
     }
 
     private static String unparsable(Operator operator, String value) {
@@ -147,7 +289,8 @@ public final class ConfigValidator {
         }
     }
 
-    private static void serve(Serve serve, String pointer, Set<String> treatments, List<Violation> out) {
+    private static void serve(
+            Serve serve, String pointer, Set<String> treatments, ConfigLimits limits, List<Violation> out) {
         if (serve == null) {
             out.add(new Violation(pointer, "serve is missing"));
             return;
@@ -158,6 +301,9 @@ public final class ConfigValidator {
         }
         if (serve.treatment() != null) {
             treatment(serve.treatment(), pointer + "/treatment", treatments, out);
+            return;
+        }
+        if (atMost(pointer + "/split", serve.split().size(), limits.maxTreatments(), "split arms", out)) {
             return;
         }
         long sum = 0;

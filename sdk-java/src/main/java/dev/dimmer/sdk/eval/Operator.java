@@ -84,7 +84,16 @@ enum Operator {
         };
     }
 
+    /**
+     * The pattern compiled by re2j, or null when it is invalid or beyond the engine's ceilings:
+     * measured before compiling, because re2j expands nested counted repetition in memory and a
+     * pattern such as {@code ((a{1000}){1000}){1000}} would exhaust the heap (see {@link RegexBudget}).
+     */
     private static Pattern compileRegex(String regex, boolean caseInsensitive) {
+        if (regex.length() > ConfigLimits.ENGINE_MAX_PATTERN_LENGTH
+                || RegexBudget.programSize(regex) > ConfigLimits.ENGINE_MAX_PATTERN_PROGRAM) {
+            return null;
+        }
         try {
             return Pattern.compile(regex, caseInsensitive ? Pattern.CASE_INSENSITIVE : 0);
         } catch (PatternSyntaxException | IllegalArgumentException invalid) {

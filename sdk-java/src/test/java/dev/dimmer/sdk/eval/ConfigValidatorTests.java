@@ -142,4 +142,71 @@ class ConfigValidatorTests {
                 List.of(cond("country", "IN", "NO"), cond("n", "LT", "x")), "/conditions", Set.of());
         assertThat(violations).extracting(Violation::pointer).containsExactly("/conditions/1/values/0");
     }
+
+    @Test
+    void validate_explodingPattern_isRefusedBeforeCompiling() {
+        FlagConfig config = flag(
+                "f", on(), rule("r", on(), cond("ua", "MATCHES", "((a{1000}){1000}){1000}", "(a{1000}){100}", "^ok$")));
+        List<Violation> violations = ConfigValidator.validate(config, Set.of());
+        assertThat(violations)
+                .extracting(Violation::pointer)
+                .containsExactly("/rules/0/conditions/0/values/0", "/rules/0/conditions/0/values/1");
+        assertThat(violations.get(0).message()).contains("too complex");
+    }
+
+    @Test
+    void validate_overLimits_namesEachList() {
+        ConfigLimits tight = new ConfigLimits(1, 1, 2, 5, 4, 100, 2, 1);
+        FlagConfig tooManyRules = flag("f", on(), rule("a", on()), rule("b", on()));
+        assertThat(ConfigValidator.validate(tooManyRules, Set.of(), tight))
+                .extracting(Violation::pointer)
+                .containsExactly("/rules");
+        FlagConfig crowded = flag("f", on(), rule("a", on(), cond("x", "IN", "1", "2", "3"), cond("y", "IN", "1")));
+        assertThat(ConfigValidator.validate(crowded, Set.of(), tight))
+                .extracting(Violation::pointer)
+                .containsExactly("/rules/0/conditions");
+        FlagConfig longValues = flag("f", on(), rule("a", on(), cond("x", "IN", "123456")));
+        assertThat(ConfigValidator.validate(longValues, Set.of(), tight))
+                .extracting(Violation::pointer)
+                .containsExactly("/rules/0/conditions/0/values/0");
+        FlagConfig manyValues = flag("f", on(), rule("a", on(), cond("x", "IN", "1", "2", "3")));
+        assertThat(ConfigValidator.validate(manyValues, Set.of(), tight))
+                .extracting(Violation::pointer)
+                .containsExactly("/rules/0/conditions/0/values");
+        FlagConfig longPattern = flag("f", on(), rule("a", on(), cond("x", "MATCHES", "abcde")));
+        assertThat(ConfigValidator.validate(longPattern, Set.of(), tight))
+                .extracting(Violation::pointer)
+                .containsExactly("/rules/0/conditions/0/values/0");
+        FlagConfig threeTreatments = new FlagConfig(
+                "f",
+                List.of(
+                        new dev.dimmer.sdk.snapshot.Treatment("a", null, null),
+                        new dev.dimmer.sdk.snapshot.Treatment("b", null, null),
+                        new dev.dimmer.sdk.snapshot.Treatment("c", null, null)),
+                true,
+                false,
+                "a",
+                List.of(),
+                Serve.fixed("a"),
+                10_000,
+                0,
+                0,
+                List.of(),
+                1);
+        assertThat(ConfigValidator.validate(threeTreatments, Set.of(), tight))
+                .extracting(Violation::pointer)
+                .containsExactly("/treatments");
+    }
+
+    @Test
+    void checkLimits_manyPatterns_shareOneBudget() {
+        ConfigLimits limits = new ConfigLimits(200, 50, 1000, 1000, 1000, 100, 50, 20);
+        String pattern = "a{90}"; // 92 instructions: each fits, 60 of them do not (budget 50 x 100)
+        List<Rule> rules = java.util.stream.IntStream.range(0, 60)
+                .mapToObj(i -> rule("r" + i, on(), cond("ua", "MATCHES", pattern)))
+                .toList();
+        assertThat(ConfigValidator.checkLimits(rules, limits))
+                .extracting(Violation::pointer)
+                .containsExactly("/rules/54/conditions/0/values/0");
+    }
 }

@@ -3,8 +3,6 @@ package dev.dimmer.server.exposure;
 import dev.dimmer.server.system.Violations;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /**
@@ -18,8 +16,8 @@ record ReportWindow(Instant from, Instant to, String interval, ChronoUnit unit) 
 
     static ReportWindow of(String from, String to, String interval, Instant now) {
         Violations v = new Violations();
-        Instant end = to == null ? now : parse(v, "/to", to);
-        Instant start = from == null ? (end == null ? null : end.minus(DEFAULT_RANGE)) : parse(v, "/from", from);
+        Instant end = to == null ? now : v.instant("/to", to);
+        Instant start = from == null ? (end == null ? null : end.minus(DEFAULT_RANGE)) : v.instant("/from", from);
         String name = interval == null ? "hour" : interval;
         ChronoUnit unit = switch (name) {
             case "minute" -> ChronoUnit.MINUTES;
@@ -44,14 +42,5 @@ record ReportWindow(Instant from, Instant to, String interval, ChronoUnit unit) 
             v.throwIfAny();
         }
         return new ReportWindow(start, end, name, unit);
-    }
-
-    private static Instant parse(Violations v, String pointer, String value) {
-        try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            v.add(pointer, "must be an ISO-8601 instant such as 2026-11-26T10:00:00Z");
-            return null;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.dimmer.server.flags;
 
 import dev.dimmer.sdk.snapshot.Treatment;
+import dev.dimmer.server.system.Limits;
 import dev.dimmer.server.system.Violations;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +36,7 @@ final class FlagRequests {
 
     static void checkCommon(
             Violations v,
+            Limits limits,
             String description,
             String ownerTeam,
             String kind,
@@ -48,9 +50,13 @@ final class FlagRequests {
         if (treatments != null) {
             if (treatments.isEmpty()) {
                 v.add("/treatments", "needs at least one treatment");
+            } else if (treatments.size() > limits.maxTreatments()) {
+                v.add(
+                        "/treatments",
+                        "at most " + limits.maxTreatments() + " treatments are allowed, not " + treatments.size());
             }
             Set<String> seen = new HashSet<>();
-            for (int i = 0; i < treatments.size(); i++) {
+            for (int i = 0; i < Math.min(treatments.size(), limits.maxTreatments()); i++) {
                 Treatment t = treatments.get(i);
                 if (t == null) {
                     v.add("/treatments/" + i, "must be an object");

@@ -10,6 +10,7 @@ import dev.dimmer.server.projects.Lookup;
 import dev.dimmer.server.projects.Project;
 import dev.dimmer.server.security.Actor;
 import dev.dimmer.server.system.ApiException;
+import dev.dimmer.server.system.Limits;
 import dev.dimmer.server.system.Violations;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +30,7 @@ public class FlagService {
     private final AuditLog audit;
     private final ChangeNumbers changeNumbers;
     private final ApplicationEventPublisher events;
+    private final Limits limits;
 
     FlagService(
             FlagRepository flags,
@@ -36,7 +38,9 @@ public class FlagService {
             Lookup lookup,
             AuditLog audit,
             ChangeNumbers changeNumbers,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            Limits limits) {
+        this.limits = limits;
         this.flags = flags;
         this.treatments = treatments;
         this.lookup = lookup;
@@ -59,7 +63,8 @@ public class FlagService {
         List<Treatment> chosen = request.treatments() == null ? FlagRequests.DEFAULT_TREATMENTS : request.treatments();
         Violations v = new Violations();
         v.requireKey("/key", request.key());
-        FlagRequests.checkCommon(v, request.description(), request.ownerTeam(), request.kind(), chosen, request.tags());
+        FlagRequests.checkCommon(
+                v, limits, request.description(), request.ownerTeam(), request.kind(), chosen, request.tags());
         List<String> names =
                 chosen.stream().filter(t -> t != null).map(Treatment::name).toList();
         String offTreatment = request.offTreatment() != null
@@ -123,7 +128,13 @@ public class FlagService {
         actor.requireEditorOf(projectKey);
         Violations v = new Violations();
         FlagRequests.checkCommon(
-                v, request.description(), request.ownerTeam(), request.kind(), request.treatments(), request.tags());
+                v,
+                limits,
+                request.description(),
+                request.ownerTeam(),
+                request.kind(),
+                request.treatments(),
+                request.tags());
         v.throwIfAny();
         FlagView before = treatments.view(flag);
         Set<String> removed = new HashSet<>(treatments.namesOf(flag));

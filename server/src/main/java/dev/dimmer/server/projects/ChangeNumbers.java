@@ -34,6 +34,9 @@ public class ChangeNumbers {
                 Long.class,
                 environmentId);
         jdbc.queryForObject("SELECT pg_notify(?, ?)", Object.class, CHANNEL, environmentId + ":" + changeNumber);
+        // This replica's readers learn of the change when it commits (an AFTER_COMMIT listener), before the
+        // writer's response leaves: the notification's round trip through PostgreSQL comes later and is then a no-op.
+        events.publishEvent(new EnvironmentChanged(environmentId, changeNumber));
         return changeNumber;
     }
 

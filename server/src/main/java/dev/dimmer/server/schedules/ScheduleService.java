@@ -19,7 +19,6 @@ import dev.dimmer.server.targeting.ETags;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -100,15 +99,9 @@ class ScheduleService {
         if (request.runAt() == null) {
             v.add("/runAt", "is required (an ISO-8601 instant such as 2030-01-31T09:00:00Z)");
         } else {
-            try {
-                runAt = Instant.parse(request.runAt());
-                if (runAt.isBefore(now.minus(PAST_TOLERANCE))) {
-                    v.add("/runAt", "is in the past (now: " + now + ")");
-                }
-            } catch (DateTimeParseException e) {
-                v.add(
-                        "/runAt",
-                        "must be an ISO-8601 instant such as 2030-01-31T09:00:00Z, was '" + request.runAt() + "'");
+            runAt = v.instant("/runAt", request.runAt());
+            if (runAt != null && runAt.isBefore(now.minus(PAST_TOLERANCE))) {
+                v.add("/runAt", "is in the past (now: " + now + ")");
             }
         }
         ScheduleAction action = null;

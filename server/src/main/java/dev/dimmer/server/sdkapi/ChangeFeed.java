@@ -85,6 +85,9 @@ class ChangeFeed implements SmartLifecycle {
     /**
      * This replica's own commits are known at once, without waiting for the notification's round
      * trip: whoever changes a flag and then reads the snapshot from the same replica sees the change.
+     * Monotonic ({@code max}), so the notification arriving later, or out of order, changes nothing.
+     * {@link ChangeNumbers#bump} publishes the event inside the writing transaction; this runs once it
+     * committed, on the writer's thread, before its response is sent.
      */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT)
     void onLocalCommit(EnvironmentChanged change) {

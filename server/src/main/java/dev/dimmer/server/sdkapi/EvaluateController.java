@@ -123,6 +123,7 @@ class EvaluateController {
      */
     private EvaluationEngine withDraft(String project, Environment env, Draft draft) {
         FlagConfig candidate;
+        configurations.check(draft.configuration(), "/draft/configuration");
         try {
             candidate = configurations.draft(project, env.getKey(), draft.flag(), draft.configuration());
         } catch (ApiException e) {

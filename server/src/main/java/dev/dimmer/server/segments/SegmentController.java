@@ -35,6 +35,7 @@ class SegmentController {
             @PathVariable String project,
             @PathVariable String environment,
             @RequestBody CreateSegment request) {
+        segments.check(request.conditions()); // before the transaction: patterns compile without a connection held
         return segments.create(actor, project, environment, request);
     }
 
@@ -87,6 +88,7 @@ class SegmentController {
             @PathVariable String environment,
             @PathVariable String segment,
             @RequestBody UpdateSegment request) {
+        segments.check(request.conditions());
         return segments.update(actor, project, environment, segment, request);
     }
 

@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class SegmentKeys {
 
+    /** The default of {@code dimmer.limits.max-segment-keys} (system/Limits), which the services enforce. */
     public static final int MAX_KEYS = 100_000;
 
     private final JdbcTemplate jdbc;

@@ -9,6 +9,7 @@ import dev.dimmer.server.projects.Environment;
 import dev.dimmer.server.projects.Lookup;
 import dev.dimmer.server.security.Actor;
 import dev.dimmer.server.system.ApiException;
+import dev.dimmer.server.system.Limits;
 import dev.dimmer.server.system.Violations;
 import java.time.Instant;
 import java.util.HashSet;
@@ -57,6 +58,8 @@ class SegmentService {
     private final ApplicationEventPublisher events;
     private final JsonMapper json;
 
+    private final Limits limits;
+
     SegmentService(
             SegmentRepository segments,
             SegmentKeys keys,
@@ -64,7 +67,9 @@ class SegmentService {
             AuditLog audit,
             ChangeNumbers changeNumbers,
             ApplicationEventPublisher events,
-            JsonMapper json) {
+            JsonMapper json,
+            Limits limits) {
+        this.limits = limits;
         this.segments = segments;
         this.keys = keys;
         this.lookup = lookup;
@@ -83,9 +88,10 @@ class SegmentService {
         Violations v = new Violations();
         v.requireKey("/key", request.key());
         v.maxLength("/description", request.description(), 2000);
-        checkKeys(v, "/keys", initialKeys);
-        if (initialKeys.size() > SegmentKeys.MAX_KEYS) {
-            v.add("/keys", "a segment holds at most " + SegmentKeys.MAX_KEYS + " keys");
+        if (initialKeys.size() > limits.maxSegmentKeys()) {
+            v.add("/keys", "a segment holds at most " + limits.maxSegmentKeys() + " keys");
+        } else {
+            checkKeys(v, "/keys", initialKeys);
         }
         checkConditions(v, conditions);
         v.throwIfAny();
@@ -163,17 +169,23 @@ class SegmentService {
         List<String> add = request.add() == null ? List.of() : request.add();
         List<String> remove = request.remove() == null ? List.of() : request.remove();
         Violations v = new Violations();
-        checkKeys(v, "/add", add);
-        checkKeys(v, "/remove", remove);
+        if (add.size() > limits.maxSegmentKeys() || remove.size() > limits.maxSegmentKeys()) {
+            v.add(
+                    add.size() > remove.size() ? "/add" : "/remove",
+                    "a segment holds at most " + limits.maxSegmentKeys() + " keys");
+        } else {
+            checkKeys(v, "/add", add);
+            checkKeys(v, "/remove", remove);
+        }
         v.throwIfAny();
         SegmentView before = view(env, segment);
         keys.remove(segment.getId(), remove);
         keys.add(segment.getId(), add);
         int count = keys.count(segment.getId());
-        if (count > SegmentKeys.MAX_KEYS) {
+        if (count > limits.maxSegmentKeys()) {
             throw ApiException.invalid(
                     "/add",
-                    "the segment would hold " + count + " keys; at most " + SegmentKeys.MAX_KEYS + " are allowed");
+                    "the segment would hold " + count + " keys; at most " + limits.maxSegmentKeys() + " are allowed");
         }
         segment.touch();
         return commit(actor, "update-keys", project, env, segment, before, add, remove);
@@ -255,7 +267,20 @@ class SegmentService {
         }
     }
 
-    private static void checkConditions(Violations v, List<Condition> conditions) {
+    /**
+     * The conditions' limits, patterns measured and never compiled: the controller calls this before the transaction
+     * begins, so an oversized or hostile condition is refused without holding a database connection.
+     */
+    void check(List<Condition> conditions) {
+        if (conditions != null) {
+            Violations v = new Violations();
+            ConfigValidator.checkConditionLimits(conditions, "/conditions", limits.config())
+                    .forEach(violation -> v.add(violation.pointer(), violation.message()));
+            v.throwIfAny();
+        }
+    }
+
+    private void checkConditions(Violations v, List<Condition> conditions) {
         // Segments are leaves: a condition may not refer to another segment. Such a condition gets
         // this one message; the engine's own findings about it (an unknown segment) would only repeat it.
         Set<String> segmentReferences = new HashSet<>();
@@ -266,7 +291,7 @@ class SegmentService {
                 segmentReferences.add("/conditions/" + i + "/");
             }
         }
-        ConfigValidator.validateConditions(conditions, "/conditions", Set.of()).stream()
+        ConfigValidator.validateConditions(conditions, "/conditions", Set.of(), limits.config()).stream()
                 .filter(violation -> segmentReferences.stream().noneMatch(violation.pointer()::startsWith))
                 .forEach(violation -> v.add(violation.pointer(), violation.message()));
     }

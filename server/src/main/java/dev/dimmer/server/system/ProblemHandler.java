@@ -1,6 +1,7 @@
 package dev.dimmer.server.system;
 
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.InvalidNullException;
 
 /**
  * Turns every failure into an RFC 9457 {@code application/problem+json} answer. Bad fields are
@@ -46,11 +48,38 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 List.of());
     }
 
+    /**
+     * What PostgreSQL refused, by SQLSTATE: only a unique violation means "already exists" (services check for
+     * duplicates first; this catches the race between two creators). A value the database cannot store (class 22:
+     * out of range, invalid characters) is the caller's bad input, a 400. The SQL text is logged, never answered.
+     */
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<ProblemDetail> handleIntegrity(DataIntegrityViolationException e) {
-        // Services check for duplicates first; this catches the race between two creators.
         log.info("integrity violation: {}", e.getMostSpecificCause().getMessage());
+        String state = sqlState(e);
+        if (state != null && state.startsWith("22")) {
+            return problem(
+                    HttpStatus.BAD_REQUEST,
+                    "Invalid request",
+                    "a value is outside the range or form that can be stored",
+                    List.of());
+        }
+        if ("23502".equals(state)) {
+            return problem(HttpStatus.BAD_REQUEST, "Invalid request", "a required value is missing", List.of());
+        }
+        if ("23503".equals(state)) {
+            return problem(HttpStatus.CONFLICT, "Conflict", "the change conflicts with related data", List.of());
+        }
         return problem(HttpStatus.CONFLICT, "Conflict", "an entity with this key already exists", List.of());
+    }
+
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -68,13 +97,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         String pointer = "";
         String detail = "the request body is not valid JSON";
         Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                    .headers(problemHeaders())
+                    .body(body(HttpStatus.CONTENT_TOO_LARGE, "Content too large", tooLarge.getMessage(), List.of()));
+        }
         if (cause instanceof DatabindException databind) {
             pointer = databind.getPath().stream()
                     .map(ref -> ref.getPropertyName() != null
                             ? escape(ref.getPropertyName())
                             : String.valueOf(ref.getIndex()))
                     .collect(Collectors.joining("/", "/", ""));
-            detail = "has a value of the wrong type or shape";
+            detail = databind instanceof InvalidNullException
+                    ? "must not be null"
+                    : databind.getOriginalMessage() != null
+                                    && databind.getOriginalMessage().contains("NUL character")
+                            ? "must not contain the NUL character (U+0000)"
+                            : "has a value of the wrong type or shape";
         } else if (cause instanceof JacksonException jackson) {
             detail = "the request body is not valid JSON: " + jackson.getOriginalMessage();
         } else if (e.getMessage() != null && e.getMessage().contains("Required request body is missing")) {
@@ -98,6 +137,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest()
                 .headers(problemHeaders())
                 .body(body(HttpStatus.BAD_REQUEST, "Invalid request", errors.size() + " fields are invalid", errors));
+    }
+
+    @ExceptionHandler(RequestBodyLimitFilter.BodyTooLargeException.class)
+    ResponseEntity<ProblemDetail> handleTooLarge(RequestBodyLimitFilter.BodyTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Content too large", e.getMessage(), List.of());
     }
 
     @ExceptionHandler(Exception.class)

@@ -1,5 +1,8 @@
 package dev.dimmer.server.system;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -45,6 +48,33 @@ public final class Violations {
         if (value != null && value.length() > maxLength) {
             add(pointer, "must be at most " + maxLength + " characters");
         }
+    }
+
+    /** The earliest instant the API accepts: before it, nothing Dimmer records can exist. */
+    public static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    /** The latest instant the API accepts: far beyond any plan, well inside what PostgreSQL and Java can add to. */
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+    /**
+     * {@code value} as an ISO-8601 date-time with offset between {@link #EARLIEST} and {@link #LATEST}, or null (and
+     * a violation at {@code pointer}). Every instant a request carries is read here: an absurd one such as
+     * {@code -999999999-01-01T00:00:00Z} parses, and then overflows whatever arithmetic or column meets it.
+     */
+    public Instant instant(String pointer, String value) {
+        Instant instant;
+        try {
+            instant = value == null ? null : OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            instant = null;
+        }
+        if (instant == null || instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            add(
+                    pointer,
+                    "must be an ISO-8601 instant with offset, such as 2030-01-31T09:00:00Z, between " + EARLIEST
+                            + " and " + LATEST);
+            return null;
+        }
+        return instant;
     }
 
     public boolean isEmpty() {

@@ -38,6 +38,7 @@ class ConfigurationController {
             @PathVariable String flag,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @RequestBody ConfigurationUpdate request) {
+        configurations.check(request, ""); // before the transaction: no connection held while patterns compile
         return withETag(configurations.update(actor, project, environment, flag, ifMatch, request));
     }
 

@@ -16,6 +16,8 @@ import dev.dimmer.server.projects.Lookup;
 import dev.dimmer.server.security.Actor;
 import dev.dimmer.server.segments.SegmentRepository;
 import dev.dimmer.server.system.ApiException;
+import dev.dimmer.server.system.InvalidField;
+import dev.dimmer.server.system.Limits;
 import dev.dimmer.server.system.Violations;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +46,7 @@ public class ConfigurationService {
     private final PrerequisiteCheck prerequisites;
     private final AuditLog audit;
     private final ChangeNumbers changeNumbers;
+    private final Limits limits;
 
     ConfigurationService(
             FlagService flags,
@@ -54,7 +57,8 @@ public class ConfigurationService {
             ConfigurationJson json,
             PrerequisiteCheck prerequisites,
             AuditLog audit,
-            ChangeNumbers changeNumbers) {
+            ChangeNumbers changeNumbers,
+            Limits limits) {
         this.flags = flags;
         this.treatments = treatments;
         this.lookup = lookup;
@@ -64,6 +68,25 @@ public class ConfigurationService {
         this.prerequisites = prerequisites;
         this.audit = audit;
         this.changeNumbers = changeNumbers;
+        this.limits = limits;
+    }
+
+    /**
+     * The limits of {@code request} ({@code dimmer.limits.*}): list sizes, value lengths, and every pattern measured,
+     * never compiled. Call it before a transaction begins (this method opens none): an oversized or hostile rule is
+     * refused without ever holding a database connection, and what the transactional save then compiles is bounded.
+     * 400 naming every field over a limit, under {@code prefix}.
+     */
+    public void check(ConfigurationUpdate request, String prefix) {
+        if (request == null) {
+            return;
+        }
+        List<InvalidField> errors = ConfigValidator.checkLimits(request.rules(), limits.config()).stream()
+                .map(violation -> new InvalidField(prefix + violation.pointer(), violation.message()))
+                .toList();
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
     }
 
     @Transactional(readOnly = true)
@@ -158,7 +181,7 @@ public class ConfigurationService {
         if (v.isEmpty()) {
             Set<String> segmentKeys =
                     Set.copyOf(segments.activeKeysOf(located.environment().getId()));
-            ConfigValidator.validate(candidate, segmentKeys)
+            ConfigValidator.validate(candidate, segmentKeys, limits.config())
                     .forEach(violation -> v.add(violation.pointer(), violation.message()));
         }
         prerequisites.check(located.flag(), located.environment(), candidate.prerequisites(), v);
