@@ -122,7 +122,13 @@ public final class DimmerClient implements AutoCloseable {
         this.httpExecutor = http;
         Duration requestTimeout = b.requestTimeout != null ? b.requestTimeout : Duration.ofSeconds(10);
         this.transport = new Transport(
-                b.baseUrl, b.sdkKey, requestTimeout, requestTimeout, httpExecutor, SDK_NAME + "/" + SDK_VERSION);
+                b.baseUrl,
+                b.sdkKey,
+                requestTimeout,
+                requestTimeout,
+                httpExecutor,
+                SDK_NAME + "/" + SDK_VERSION,
+                b.tlsContext);
         Duration polling = b.pollingInterval != null ? b.pollingInterval : Duration.ofSeconds(30);
         int staleAfter = b.staleAfterPollingIntervals != null ? b.staleAfterPollingIntervals : 3;
         this.sync = new SnapshotSync(
@@ -581,6 +587,7 @@ public final class DimmerClient implements AutoCloseable {
         private Clock clock;
         private String instanceName;
         private Object meterRegistry;
+        private javax.net.ssl.SSLContext tlsContext;
         private boolean built;
 
         private Builder(String sdkKey) {
@@ -758,6 +765,19 @@ public final class DimmerClient implements AutoCloseable {
                     "meterRegistry must be an io.micrometer.core.instrument.MeterRegistry, was "
                             + registry.getClass().getName());
             this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
+         * The TLS context for an https base URL: its trust store decides which server certificates
+         * are accepted (default: the JVM's default context). The snapshot and batch requests and
+         * the event stream all use it, and all check that the certificate names the base URL's
+         * host before the SDK key is sent.
+         */
+        public Builder tlsContext(javax.net.ssl.SSLContext context) {
+            unset(tlsContext, "tlsContext");
+            require(context != null, "tlsContext must not be null");
+            this.tlsContext = context;
             return this;
         }
 
