@@ -164,6 +164,7 @@ public final class DimmerClient implements AutoCloseable {
                 counters.impressionsQueued,
                 counters.impressionsDropped,
                 counters.impressionsSent,
+                counters.batchesThrottled,
                 clock);
         this.events = new BatchSender<>(
                 "events",
@@ -179,6 +180,7 @@ public final class DimmerClient implements AutoCloseable {
                 counters.eventsQueued,
                 counters.eventsDropped,
                 counters.eventsSent,
+                counters.batchesThrottled,
                 clock);
         Duration window = b.impressionDedupeWindow != null ? b.impressionDedupeWindow : Duration.ofHours(1);
         this.deduper = new ImpressionDeduper(
@@ -295,7 +297,8 @@ public final class DimmerClient implements AutoCloseable {
                 c.eventsSent.sum(),
                 c.snapshotFetches.sum(),
                 c.snapshotFailures.sum(),
-                c.streamReconnects.sum());
+                c.streamReconnects.sum(),
+                c.batchesThrottled.sum());
     }
 
     /** Asks for queued impressions and events to be sent now, in the background. */
@@ -695,7 +698,11 @@ public final class DimmerClient implements AutoCloseable {
             return this;
         }
 
-        /** Attempts per batch (default 5) and the first retry delay (default 500 ms, doubling, jittered). */
+        /**
+         * Attempts per batch when the server fails or cannot be reached (default 5) and the first
+         * retry delay (default 500 ms, doubling, jittered). A 429 (or 503 with Retry-After) does
+         * not count as an attempt: the batch waits as long as the server asks.
+         */
         public Builder retries(int maxAttempts, Duration initialDelay) {
             unset(this.maxAttempts, "retries");
             require(maxAttempts >= 1, "maxAttempts must be >= 1, was " + maxAttempts);
