@@ -138,7 +138,13 @@ class IngestController {
             throw e;
         }
         long parsed = System.nanoTime();
-        Result result = ingest.store(batch);
+        Result result;
+        try {
+            result = ingest.store(batch);
+        } catch (ApiException e) {
+            count(kind, "conflict");
+            throw e;
+        }
         meters.timer("dimmer.ingest.read", "kind", kind.wireName).record(parsed - started, TimeUnit.NANOSECONDS);
         meters.timer("dimmer.ingest.write", "kind", kind.wireName)
                 .record(System.nanoTime() - parsed, TimeUnit.NANOSECONDS);
