@@ -110,6 +110,16 @@ class DatabaseOutageTests {
         assertThat(full.header("ETag")).isEqualTo(etag);
         assertThat(full.text()).isEqualTo(first.text());
 
+        // Thrown in a controller (not a filter): the same 503 problem, and the SDK will keep the batch queued.
+        Api.Response ingest = sdk.post(
+                "/api/sdk/v1/events",
+                IngestFixtures.events(
+                        "during-outage",
+                        java.util.List.of(IngestFixtures.event("k", "t", 1, java.time.Instant.now()))));
+        assertThat(ingest.status()).as(ingest.text()).isEqualTo(503);
+        assertThat(ingest.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(ingest.header("Retry-After")).isEqualTo("2");
+
         assertThat(health.healthForPath("db").getStatus()).isEqualTo(Status.DOWN);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> health.healthForPath("changeFeed").getStatus().equals(Status.OUT_OF_SERVICE));
