@@ -2,8 +2,10 @@ package dev.dimmer.sdk;
 
 /**
  * A point-in-time copy of the client's counters (the same numbers the Micrometer meters show).
- * Dropped counts include items refused by a full queue, rejected by the server (400) and given up
- * after the last retry.
+ * Dropped counts include items refused by a full queue, rejected by the server (400), given up
+ * after the last retry of a failing request, and left unsent when {@code close()} timed out.
+ * {@code batchesThrottled} counts batch posts the server answered with 429 (or 503 with {@code
+ * Retry-After}); those batches are waited out and resent, never dropped for it.
  */
 public record ClientStats(
         long evaluations,
@@ -16,4 +18,5 @@ public record ClientStats(
         long eventsSent,
         long snapshotFetches,
         long snapshotFailures,
-        long streamReconnects) {}
+        long streamReconnects,
+        long batchesThrottled) {}

@@ -122,7 +122,13 @@ public final class DimmerClient implements AutoCloseable {
         this.httpExecutor = http;
         Duration requestTimeout = b.requestTimeout != null ? b.requestTimeout : Duration.ofSeconds(10);
         this.transport = new Transport(
-                b.baseUrl, b.sdkKey, requestTimeout, requestTimeout, httpExecutor, SDK_NAME + "/" + SDK_VERSION);
+                b.baseUrl,
+                b.sdkKey,
+                requestTimeout,
+                requestTimeout,
+                httpExecutor,
+                SDK_NAME + "/" + SDK_VERSION,
+                b.tlsContext);
         Duration polling = b.pollingInterval != null ? b.pollingInterval : Duration.ofSeconds(30);
         int staleAfter = b.staleAfterPollingIntervals != null ? b.staleAfterPollingIntervals : 3;
         this.sync = new SnapshotSync(
@@ -158,6 +164,7 @@ public final class DimmerClient implements AutoCloseable {
                 counters.impressionsQueued,
                 counters.impressionsDropped,
                 counters.impressionsSent,
+                counters.batchesThrottled,
                 clock);
         this.events = new BatchSender<>(
                 "events",
@@ -173,6 +180,7 @@ public final class DimmerClient implements AutoCloseable {
                 counters.eventsQueued,
                 counters.eventsDropped,
                 counters.eventsSent,
+                counters.batchesThrottled,
                 clock);
         Duration window = b.impressionDedupeWindow != null ? b.impressionDedupeWindow : Duration.ofHours(1);
         this.deduper = new ImpressionDeduper(
@@ -289,7 +297,8 @@ public final class DimmerClient implements AutoCloseable {
                 c.eventsSent.sum(),
                 c.snapshotFetches.sum(),
                 c.snapshotFailures.sum(),
-                c.streamReconnects.sum());
+                c.streamReconnects.sum(),
+                c.batchesThrottled.sum());
     }
 
     /** Asks for queued impressions and events to be sent now, in the background. */
@@ -581,6 +590,7 @@ public final class DimmerClient implements AutoCloseable {
         private Clock clock;
         private String instanceName;
         private Object meterRegistry;
+        private javax.net.ssl.SSLContext tlsContext;
         private boolean built;
 
         private Builder(String sdkKey) {
@@ -688,7 +698,11 @@ public final class DimmerClient implements AutoCloseable {
             return this;
         }
 
-        /** Attempts per batch (default 5) and the first retry delay (default 500 ms, doubling, jittered). */
+        /**
+         * Attempts per batch when the server fails or cannot be reached (default 5) and the first
+         * retry delay (default 500 ms, doubling, jittered). A 429 (or 503 with Retry-After) does
+         * not count as an attempt: the batch waits as long as the server asks.
+         */
         public Builder retries(int maxAttempts, Duration initialDelay) {
             unset(this.maxAttempts, "retries");
             require(maxAttempts >= 1, "maxAttempts must be >= 1, was " + maxAttempts);
@@ -758,6 +772,19 @@ public final class DimmerClient implements AutoCloseable {
                     "meterRegistry must be an io.micrometer.core.instrument.MeterRegistry, was "
                             + registry.getClass().getName());
             this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
+         * The TLS context for an https base URL: its trust store decides which server certificates
+         * are accepted (default: the JVM's default context). The snapshot and batch requests and
+         * the event stream all use it, and all check that the certificate names the base URL's
+         * host before the SDK key is sent.
+         */
+        public Builder tlsContext(javax.net.ssl.SSLContext context) {
+            unset(tlsContext, "tlsContext");
+            require(context != null, "tlsContext must not be null");
+            this.tlsContext = context;
             return this;
         }
 

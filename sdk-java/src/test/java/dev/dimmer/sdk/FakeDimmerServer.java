@@ -3,6 +3,8 @@ package dev.dimmer.sdk;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.dimmer.sdk.internal.Json;
 import dev.dimmer.sdk.snapshot.Snapshot;
 import java.io.ByteArrayOutputStream;
@@ -41,6 +43,7 @@ public final class FakeDimmerServer implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final boolean tls;
     private final ExecutorService executor;
     private volatile byte[] snapshotJson;
     private volatile long changeNumber;
@@ -63,17 +66,30 @@ public final class FakeDimmerServer implements AutoCloseable {
     private record Stream(OutputStream out, CountDownLatch done) {}
 
     public FakeDimmerServer(Snapshot snapshot) throws IOException {
-        this(0, snapshot);
+        this(0, snapshot, null);
     }
 
     /** A server on a given port (to bring a "crashed" server back). */
     public static FakeDimmerServer onPort(int port, Snapshot snapshot) throws IOException {
-        return new FakeDimmerServer(port, snapshot);
+        return new FakeDimmerServer(port, snapshot, null);
     }
 
-    private FakeDimmerServer(int port, Snapshot snapshot) throws IOException {
+    /** An https server presenting the certificate of {@code serverContext}'s key manager. */
+    public static FakeDimmerServer tls(Snapshot snapshot, javax.net.ssl.SSLContext serverContext) throws IOException {
+        return new FakeDimmerServer(0, snapshot, serverContext);
+    }
+
+    private FakeDimmerServer(int port, Snapshot snapshot, javax.net.ssl.SSLContext serverContext) throws IOException {
         setSnapshot(snapshot);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+        tls = serverContext != null;
+        if (tls) {
+            HttpsServer https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(serverContext));
+            server = https;
+        } else {
+            server = HttpServer.create(address, 0);
+        }
         executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-server");
             t.setDaemon(true);
@@ -88,7 +104,7 @@ public final class FakeDimmerServer implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (tls ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
     public int port() {

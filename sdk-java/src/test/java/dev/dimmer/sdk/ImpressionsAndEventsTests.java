@@ -152,6 +152,76 @@ class ImpressionsAndEventsTests {
     }
 
     @Test
+    void loadSheddingLongerThanTheRetryBudget_isWaitedOut_nothingDropped() {
+        for (int i = 0; i < 6; i++) {
+            server.postScript.add(new int[] {429, 0});
+        }
+        server.postScript.add(new int[] {429, -1}); // no Retry-After: the backoff decides
+        server.postScript.add(new int[] {503, 0}); // unavailable, but says when to come back
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        client = fast(server) // 4 attempts for failures, 20 ms first backoff
+                .streaming(false)
+                .flushInterval(Duration.ofMillis(50))
+                .meterRegistry(registry)
+                .build();
+        for (int i = 0; i < 20; i++) {
+            client.track("user-" + i, "click");
+        }
+        client.start().join();
+        await(
+                "stored",
+                Duration.ofSeconds(10),
+                () -> server.stored(server.events, "events").size() == 20);
+        assertThat(server.events).hasSize(9);
+        assertThat(server.events.stream()
+                        .map(FakeDimmerServer.Received::batchId)
+                        .distinct())
+                .hasSize(1);
+        await("counted as sent", Duration.ofSeconds(3), () -> client.stats().eventsSent() == 20);
+        ClientStats stats = client.stats();
+        assertThat(stats.eventsDropped()).isZero();
+        assertThat(stats.batchesThrottled()).isEqualTo(8);
+        assertThat(registry.get("dimmer.sdk.batches.throttled")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(8);
+        assertThat(registry.get("dimmer.sdk.events.dropped").functionCounter().count())
+                .isZero();
+    }
+
+    @Test
+    void whileTheServerShedsLoad_theQueueBoundDecidesDrops_countedInStatsAndMeters() {
+        server.postScript.add(new int[] {429, 2});
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        client = fast(server)
+                .streaming(false)
+                .flushInterval(Duration.ofMillis(50))
+                .eventQueueSize(10)
+                .meterRegistry(registry)
+                .build();
+        for (int i = 0; i < 5; i++) {
+            client.track("early-" + i, "click");
+        }
+        client.start().join();
+        await("shed", Duration.ofSeconds(3), () -> server.events.size() == 1);
+        int accepted = 0;
+        for (int i = 0; i < 30; i++) {
+            if (client.track("late-" + i, "click")) {
+                accepted++;
+            }
+        }
+        assertThat(accepted).isEqualTo(10); // no batch is cut while one waits: the queue fills
+        assertThat(client.stats().eventsDropped()).isEqualTo(20);
+        assertThat(registry.get("dimmer.sdk.events.dropped").functionCounter().count())
+                .isEqualTo(20);
+        await(
+                "stored",
+                Duration.ofSeconds(10),
+                () -> server.stored(server.events, "events").size() == 15);
+        assertThat(client.stats().eventsDropped()).isEqualTo(20);
+    }
+
+    @Test
     void status400_isNotRetried_andCountsAsDropped() throws Exception {
         server.postScript.add(new int[] {400});
         client = fast(server)

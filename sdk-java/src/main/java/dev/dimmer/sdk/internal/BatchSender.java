@@ -27,14 +27,23 @@ import java.util.function.BiFunction;
  * one batch at a time under a lock that periodic flushes only {@code tryLock}. Each batch gets a
  * random UUID {@code batchId} when it is cut, and keeps it across retries, so the server can
  * acknowledge a repeat without storing it twice. Outcomes: 2xx sent; 413 split in two new
- * batches (new ids: their contents differ); 429 retried after {@code Retry-After} seconds; 5xx,
- * 408 or an I/O error retried with exponential backoff and jitter up to {@code maxAttempts};
- * any other 4xx is an invalid batch: dropped, counted, logged once per episode. While a retry is
- * waiting no new batch is cut, so a down server fills the queue (and drops) instead of memory.
+ * batches (new ids: their contents differ); 5xx, 408 or an I/O error retried with exponential
+ * backoff and jitter up to {@code maxAttempts}; any other 4xx is an invalid batch: dropped,
+ * counted, logged once per episode.
+ *
+ * <p><b>Load shedding is "not now", not a failure.</b> A 429 (or a 503 with {@code Retry-After})
+ * means the server is up and asks us to come back later: the batch waits {@code Retry-After}
+ * seconds (or the backoff when absent) and is resent with the same id as often as the server
+ * asks, without spending the {@code maxAttempts} budget. While a batch waits no new batch is
+ * cut, so it is the queue's bound that decides when items are dropped (counted, never blocking
+ * the caller), not how long the server sheds load.
  */
 public final class BatchSender<T> {
 
-    private record Batch<T>(String id, List<T> items, int attempts, long notBeforeNanos) {}
+    private record Batch<T>(String id, List<T> items, int attempts, int throttles, long notBeforeNanos) {}
+
+    /** A longer {@code Retry-After} is taken as this: a wrong header must not park a batch for days. */
+    static final long MAX_RETRY_AFTER_SECONDS = 600;
 
     private final String what;
     private final String path;
@@ -50,6 +59,7 @@ public final class BatchSender<T> {
     private final LongAdder queuedCounter;
     private final LongAdder droppedCounter;
     private final LongAdder sentCounter;
+    private final LongAdder throttledCounter;
     private final EpisodeLog failures;
     private final EpisodeLog rejections;
 
@@ -73,6 +83,7 @@ public final class BatchSender<T> {
             LongAdder queuedCounter,
             LongAdder droppedCounter,
             LongAdder sentCounter,
+            LongAdder throttledCounter,
             java.time.Clock clock) {
         this.what = what;
         this.path = path;
@@ -87,6 +98,7 @@ public final class BatchSender<T> {
         this.queuedCounter = queuedCounter;
         this.droppedCounter = droppedCounter;
         this.sentCounter = sentCounter;
+        this.throttledCounter = throttledCounter;
         this.failures = new EpisodeLog("sending " + what + " to " + transport.uri(path), clock);
         this.rejections = new EpisodeLog("server accepting " + what + " batches", clock);
     }
@@ -207,7 +219,7 @@ public final class BatchSender<T> {
             return null;
         }
         queued.addAndGet(-items.size());
-        return new Batch<>(UUID.randomUUID().toString(), items, 0, 0);
+        return new Batch<>(UUID.randomUUID().toString(), items, 0, 0, 0);
     }
 
     private void scheduleRetry(long waitNanos) {
@@ -248,10 +260,26 @@ public final class BatchSender<T> {
             } else {
                 List<T> first = List.copyOf(batch.items().subList(0, n / 2));
                 List<T> second = List.copyOf(batch.items().subList(n / 2, n));
-                retries.addFirst(new Batch<>(UUID.randomUUID().toString(), second, 0, 0));
-                retries.addFirst(new Batch<>(UUID.randomUUID().toString(), first, 0, 0));
+                retries.addFirst(new Batch<>(UUID.randomUUID().toString(), second, 0, 0, 0));
+                retries.addFirst(new Batch<>(UUID.randomUUID().toString(), first, 0, 0, 0));
             }
-        } else if (status == -1 || status >= 500 || status == 429 || status == 408) {
+        } else if (status == 429 || (status == 503 && posted.retryAfterSeconds() >= 0)) {
+            throttledCounter.increment();
+            failures.success(); // reachable and answering: not an outage episode
+            int throttles = batch.throttles() + 1;
+            long delayMillis = posted.retryAfterSeconds() >= 0
+                    ? Math.max(
+                            TimeUnit.SECONDS.toMillis(Math.min(posted.retryAfterSeconds(), MAX_RETRY_AFTER_SECONDS)),
+                            backoff.delayMillis(1))
+                    : backoff.delayMillis(throttles);
+            rejections.failure("server shedding load (HTTP " + status + "), " + what + " wait in the queue");
+            retries.addFirst(new Batch<>(
+                    batch.id(),
+                    batch.items(),
+                    batch.attempts(),
+                    throttles,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis)));
+        } else if (status == -1 || status >= 500 || status == 408) {
             String cause = status == -1 ? posted.error() : "HTTP " + status;
             int attempts = batch.attempts() + 1;
             if (attempts >= maxAttempts) {
@@ -262,14 +290,12 @@ public final class BatchSender<T> {
                 return;
             }
             failures.failure(cause);
-            long delayMillis = status == 429 && posted.retryAfterSeconds() >= 0
-                    ? TimeUnit.SECONDS.toMillis(posted.retryAfterSeconds())
-                    : backoff.delayMillis(attempts);
             retries.addFirst(new Batch<>(
                     batch.id(),
                     batch.items(),
                     attempts,
-                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis)));
+                    batch.throttles(),
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff.delayMillis(attempts))));
         } else {
             drop(batch, "HTTP " + status + " (invalid batch, not retried)");
         }

@@ -19,4 +19,6 @@ public final class Counters {
     public final LongAdder snapshotFetches = new LongAdder();
     public final LongAdder snapshotFailures = new LongAdder();
     public final LongAdder streamReconnects = new LongAdder();
+    /** Batch posts the server answered with 429 (or 503 with Retry-After): waited out, not dropped. */
+    public final LongAdder batchesThrottled = new LongAdder();
 }

@@ -10,8 +10,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A minimal HTTP/1.1 {@code GET} for a server-sent event stream over a plain socket, read line by
@@ -24,6 +28,7 @@ final class EventStreamConnection implements Closeable {
 
     private static final int MAX_LINE = 1 << 20;
 
+    private final Socket raw;
     private final Socket socket;
     private final InputStream in;
     private final int status;
@@ -31,7 +36,8 @@ final class EventStreamConnection implements Closeable {
     private long chunkRemaining;
     private boolean ended;
 
-    private EventStreamConnection(Socket socket, InputStream in, int status, boolean chunked) {
+    private EventStreamConnection(Socket raw, Socket socket, InputStream in, int status, boolean chunked) {
+        this.raw = raw;
         this.socket = socket;
         this.in = in;
         this.status = status;
@@ -39,14 +45,23 @@ final class EventStreamConnection implements Closeable {
     }
 
     static EventStreamConnection open(
-            URI uri, String authorization, String userAgent, int connectTimeoutMillis, int readTimeoutMillis)
+            URI uri,
+            SSLContext tlsContext,
+            String authorization,
+            String userAgent,
+            int connectTimeoutMillis,
+            int readTimeoutMillis)
             throws IOException {
         boolean tls = "https".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-        Socket socket = tls ? SSLSocketFactory.getDefault().createSocket() : new Socket();
+        Socket raw = new Socket();
+        Socket socket = raw;
         try {
-            socket.connect(new InetSocketAddress(uri.getHost(), port), connectTimeoutMillis);
-            socket.setSoTimeout(readTimeoutMillis);
+            raw.connect(new InetSocketAddress(uri.getHost(), port), connectTimeoutMillis);
+            raw.setSoTimeout(readTimeoutMillis);
+            if (tls) {
+                socket = verifiedTls(raw, tlsContext, uri.getHost(), port);
+            }
             String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
             String host = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
             String request = "GET " + path + " HTTP/1.1\r\n"
@@ -74,11 +89,33 @@ final class EventStreamConnection implements Closeable {
                     chunked = true;
                 }
             }
-            return new EventStreamConnection(socket, in, status, chunked);
+            return new EventStreamConnection(raw, socket, in, status, chunked);
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            raw.close();
             throw e instanceof IOException io ? io : new IOException(e);
         }
+    }
+
+    /**
+     * Layers TLS over the connected socket with the same checks HttpClient makes for the snapshot
+     * request: the certificate chain against the context's trust store, and the host name against
+     * the certificate ("HTTPS" endpoint identification; a bare SSLSocket skips it). The handshake
+     * runs here, before the SDK key is written, so a wrong certificate never sees the key.
+     */
+    static SSLSocket verifiedTls(Socket raw, SSLContext tlsContext, String host, int port) throws IOException {
+        SSLSocket ssl = (SSLSocket) tlsContext.getSocketFactory().createSocket(raw, host, port, true);
+        SSLParameters parameters = ssl.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!isIpLiteral(host)) {
+            parameters.setServerNames(List.of(new SNIHostName(host)));
+        }
+        ssl.setSSLParameters(parameters);
+        ssl.startHandshake();
+        return ssl;
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.startsWith("[") || host.contains(":") || host.matches("[0-9.]+");
     }
 
     int status() {
@@ -153,11 +190,17 @@ final class EventStreamConnection implements Closeable {
         return line.length() == 0 ? null : line.toString();
     }
 
-    /** Closes the socket; a read blocked on it in another thread ends with an exception. */
+    /**
+     * Closes the socket; a read blocked on it in another thread ends with an exception. The plain
+     * socket under TLS is closed first: closing only the SSLSocket may wait for the blocked reader.
+     */
     @Override
     public void close() {
         try {
-            socket.close();
+            raw.close();
+            if (socket != raw) {
+                socket.close();
+            }
         } catch (IOException ignored) {
             // already closed
         }

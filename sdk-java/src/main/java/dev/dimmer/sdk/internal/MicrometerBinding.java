@@ -51,7 +51,7 @@ public final class MicrometerBinding {
         counter(
                 r,
                 "dimmer.sdk.impressions.dropped",
-                "Impressions dropped (queue full, rejected or retries exhausted)",
+                "Impressions dropped (queue full, rejected, retries exhausted or unsent at close)",
                 tags,
                 c.impressionsDropped);
         counter(r, "dimmer.sdk.impressions.sent", "Impressions acknowledged by the server", tags, c.impressionsSent);
@@ -59,13 +59,19 @@ public final class MicrometerBinding {
         counter(
                 r,
                 "dimmer.sdk.events.dropped",
-                "Events dropped (queue full, rejected or retries exhausted)",
+                "Events dropped (queue full, rejected, retries exhausted or unsent at close)",
                 tags,
                 c.eventsDropped);
         counter(r, "dimmer.sdk.events.sent", "Events acknowledged by the server", tags, c.eventsSent);
         counter(r, "dimmer.sdk.snapshot.fetches", "Snapshot requests", tags, c.snapshotFetches);
         counter(r, "dimmer.sdk.snapshot.failures", "Failed snapshot requests", tags, c.snapshotFailures);
         counter(r, "dimmer.sdk.stream.reconnects", "Streaming reconnect attempts", tags, c.streamReconnects);
+        counter(
+                r,
+                "dimmer.sdk.batches.throttled",
+                "Batch posts the server asked to retry later (429, 503 with Retry-After); not dropped",
+                tags,
+                c.batchesThrottled);
         Gauge.builder("dimmer.sdk.snapshot.age", ageSource, snapshotAgeSeconds)
                 .description("Seconds since the snapshot was last confirmed current")
                 .baseUnit("seconds")

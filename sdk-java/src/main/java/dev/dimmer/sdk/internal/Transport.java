@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.zip.GZIPInputStream;
+import javax.net.ssl.SSLContext;
 
 /**
  * HTTP for the SDK protocol ({@code /api/sdk/v1}) on {@link java.net.http.HttpClient}, whose
@@ -43,15 +44,22 @@ public final class Transport {
     private final String authorization;
     private final Duration requestTimeout;
     private final String userAgent;
+    private final SSLContext tlsContext;
 
+    /**
+     * @param tlsContext trust store (and client certificate) for https, used by the snapshot and
+     *     batch requests and the event stream alike; null for the JVM's default context
+     */
     public Transport(
             URI base,
             String sdkKey,
             Duration connectTimeout,
             Duration requestTimeout,
             Executor executor,
-            String userAgent) {
+            String userAgent,
+            SSLContext tlsContext) {
         this.base = base;
+        this.tlsContext = tlsContext;
         this.authorization = "Bearer " + sdkKey;
         this.requestTimeout = requestTimeout;
         this.userAgent = userAgent;
@@ -68,12 +76,24 @@ public final class Transport {
         }
         if (client == null) {
             client = HttpClient.newBuilder()
+                    .sslContext(tlsContext())
                     .connectTimeout(connectTimeout)
                     .executor(executor)
                     .followRedirects(HttpClient.Redirect.NORMAL)
                     .build();
         }
         return client;
+    }
+
+    private SSLContext tlsContext() {
+        if (tlsContext != null) {
+            return tlsContext;
+        }
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
     }
 
     /**
@@ -200,7 +220,6 @@ public final class Transport {
         }
     }
 
-    /** Opens {@code GET /stream}; the handler decides per status whether to read lines. */
     /**
      * Opens {@code GET /stream} on a connection of its own ({@link EventStreamConnection}), whose
      * {@code close()} really closes it on Java 17, so the client's {@code close()} leaves nothing
@@ -214,6 +233,7 @@ public final class Transport {
         }
         return EventStreamConnection.open(
                 uri("/stream"),
+                tlsContext(),
                 authorization,
                 userAgent,
                 (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()),

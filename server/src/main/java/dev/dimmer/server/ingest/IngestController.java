@@ -3,8 +3,10 @@ package dev.dimmer.server.ingest;
 import dev.dimmer.server.ingest.BatchReader.Batch;
 import dev.dimmer.server.ingest.IngestService.Result;
 import dev.dimmer.server.security.SdkCaller;
+import dev.dimmer.server.system.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,8 +26,10 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /api/sdk/v1/impressions} and {@code /events} (DESIGN.md §4, docs/ingestion.md). The body is read as a
- * stream (never buffered whole), limited in bytes and items; the answer is 202 once the batch is committed.
+ * {@code POST /api/sdk/v1/impressions} and {@code /events} (DESIGN.md §4, docs/ingestion.md). Order matters: the
+ * per-key bound is checked first, then the (compressed) body is read whole, bounded in bytes and time, and only
+ * then is an ingest slot taken for parsing and writing, so a slow upload never holds a slot. The answer is 202 once
+ * the batch is committed.
  */
 @RestController
 @RequestMapping("/api/sdk/v1")
@@ -33,6 +37,7 @@ class IngestController {
 
     private final IngestService ingest;
     private final IngestLimiter limiter;
+    private final KeyConcurrency perKey;
     private final IngestProperties properties;
     private final JsonMapper json;
     private final Clock clock;
@@ -41,12 +46,14 @@ class IngestController {
     IngestController(
             IngestService ingest,
             IngestLimiter limiter,
+            KeyConcurrency perKey,
             IngestProperties properties,
             JsonMapper json,
             Clock clock,
             MeterRegistry meters) {
         this.ingest = ingest;
         this.limiter = limiter;
+        this.perKey = perKey;
         this.properties = properties;
         this.json = json;
         this.clock = clock;
@@ -70,49 +77,83 @@ class IngestController {
             count(kind, "too_large");
             throw BatchReader.tooLarge("a batch body is at most " + properties.maxBytes() + " bytes");
         }
-        if (!limiter.tryAcquire()) {
-            count(kind, "shed");
+        if (!perKey.tryEnter(caller.keyId())) {
+            count(kind, "shed_key");
             return overloaded();
         }
         try {
-            InputStream body = new Limited(request.getInputStream(), properties.maxBytes());
-            long sizeHint = declared;
-            if ("gzip".equalsIgnoreCase(request.getHeader(HttpHeaders.CONTENT_ENCODING))) {
-                body = new Limited(new GZIPInputStream(body, 8192), properties.maxBytes());
-                sizeHint = 0; // the compressed length says little about the rows
-            }
-            Batch batch;
-            long started = System.nanoTime();
+            byte[] raw;
+            long readStarted = System.nanoTime();
             try {
-                batch = new BatchReader(
-                                json,
-                                kind,
-                                caller.environmentId(),
-                                properties.maxItems(),
-                                clock.instant(),
-                                properties.maxAge(),
-                                properties.maxFutureSkew())
-                        .read(body, sizeHint);
-            } catch (RuntimeException e) {
-                count(kind, "refused");
+                raw = BodyReader.read(
+                        request.getInputStream(), declared, properties.maxBytes(), properties.bodyTimeout());
+            } catch (ApiException e) {
+                count(
+                        kind,
+                        switch (e.status().value()) {
+                            case 408 -> "timeout";
+                            case 413 -> "too_large";
+                            default -> "aborted";
+                        });
                 throw e;
             }
-            long parsed = System.nanoTime();
-            Result result = ingest.store(batch);
-            meters.timer("dimmer.ingest.read", "kind", kind.wireName).record(parsed - started, TimeUnit.NANOSECONDS);
-            meters.timer("dimmer.ingest.write", "kind", kind.wireName)
-                    .record(System.nanoTime() - parsed, TimeUnit.NANOSECONDS);
-            count(kind, result.duplicate() ? "duplicate" : "stored");
-            meters.counter("dimmer.ingest.items", "kind", kind.wireName, "outcome", "accepted")
-                    .increment(result.duplicate() ? 0 : result.accepted());
-            meters.counter("dimmer.ingest.items", "kind", kind.wireName, "outcome", "rejected")
-                    .increment(result.rejected().size());
-            return ResponseEntity.accepted()
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .body(result);
+            meters.timer("dimmer.ingest.receive", "kind", kind.wireName)
+                    .record(System.nanoTime() - readStarted, TimeUnit.NANOSECONDS);
+            if (!limiter.tryAcquire()) {
+                count(kind, "shed");
+                return overloaded();
+            }
+            try {
+                return store(kind, caller, raw, request.getHeader(HttpHeaders.CONTENT_ENCODING));
+            } finally {
+                limiter.release();
+            }
         } finally {
-            limiter.release();
+            perKey.exit(caller.keyId());
         }
+    }
+
+    private ResponseEntity<?> store(BatchKind kind, SdkCaller caller, byte[] raw, String contentEncoding)
+            throws IOException, SQLException {
+        InputStream body = new ByteArrayInputStream(raw);
+        long sizeHint = raw.length;
+        if ("gzip".equalsIgnoreCase(contentEncoding)) {
+            body = new Limited(new GZIPInputStream(body, 8192), properties.maxBytes());
+            sizeHint = 0; // the compressed length says little about the rows
+        }
+        Batch batch;
+        long started = System.nanoTime();
+        try {
+            batch = new BatchReader(
+                            json,
+                            kind,
+                            caller.environmentId(),
+                            properties.maxItems(),
+                            clock.instant(),
+                            properties.maxAge(),
+                            properties.maxFutureSkew())
+                    .read(body, sizeHint);
+        } catch (RuntimeException e) {
+            count(kind, "refused");
+            throw e;
+        }
+        long parsed = System.nanoTime();
+        Result result;
+        try {
+            result = ingest.store(batch);
+        } catch (ApiException e) {
+            count(kind, "conflict");
+            throw e;
+        }
+        meters.timer("dimmer.ingest.read", "kind", kind.wireName).record(parsed - started, TimeUnit.NANOSECONDS);
+        meters.timer("dimmer.ingest.write", "kind", kind.wireName)
+                .record(System.nanoTime() - parsed, TimeUnit.NANOSECONDS);
+        count(kind, result.duplicate() ? "duplicate" : "stored");
+        meters.counter("dimmer.ingest.items", "kind", kind.wireName, "outcome", "accepted")
+                .increment(result.duplicate() ? 0 : result.accepted());
+        meters.counter("dimmer.ingest.items", "kind", kind.wireName, "outcome", "rejected")
+                .increment(result.rejected().size());
+        return ResponseEntity.accepted().contentType(MediaType.APPLICATION_JSON).body(result);
     }
 
     private ResponseEntity<ProblemDetail> overloaded() {

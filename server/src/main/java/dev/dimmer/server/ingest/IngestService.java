@@ -3,6 +3,11 @@ package dev.dimmer.server.ingest;
 import dev.dimmer.server.ingest.BatchReader.Batch;
 import dev.dimmer.server.ingest.Items.Exposure;
 import dev.dimmer.server.ingest.Items.Sdk;
+import dev.dimmer.server.system.ApiException;
+import dev.dimmer.server.system.InvalidField;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,6 +28,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -88,7 +94,8 @@ class IngestService {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Integer earlier = claimBatchId(c, batch);
+                byte[] contentHash = contentHash(batch);
+                Integer earlier = claimBatchId(c, batch, contentHash);
                 if (earlier != null) {
                     c.rollback();
                     return new Result(batch.batchId(), true, earlier, batch.rejected());
@@ -110,29 +117,64 @@ class IngestService {
         }
     }
 
-    /** Inserts the batch id; null when this is the first time, else the accepted count of the earlier delivery. */
-    private static Integer claimBatchId(Connection c, Batch batch) throws SQLException {
-        try (PreparedStatement s =
-                c.prepareStatement("INSERT INTO ingest_batches (environment_id, kind, batch_id, accepted, rejected)"
-                        + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+    /**
+     * Inserts the batch id with its content hash; null when this is the first time, else the accepted count of the
+     * earlier delivery. The same id with other content is refused (409): answering "duplicate" would silently drop
+     * the second batch's items while the SDK counts them as sent.
+     */
+    private static Integer claimBatchId(Connection c, Batch batch, byte[] contentHash) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO ingest_batches (environment_id, kind, batch_id, accepted, rejected, content_hash)"
+                        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             s.setLong(1, batch.environmentId());
             s.setString(2, batch.kind().wireName);
             s.setString(3, batch.batchId());
             s.setInt(4, batch.accepted());
             s.setInt(5, batch.rejected().size());
+            s.setBytes(6, contentHash);
             if (s.executeUpdate() == 1) {
                 return null;
             }
         }
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT accepted FROM ingest_batches WHERE environment_id = ? AND kind = ? AND batch_id = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT accepted, content_hash FROM ingest_batches"
+                + " WHERE environment_id = ? AND kind = ? AND batch_id = ?")) {
             s.setLong(1, batch.environmentId());
             s.setString(2, batch.kind().wireName);
             s.setString(3, batch.batchId());
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? r.getInt(1) : 0;
+                if (!r.next()) {
+                    return 0;
+                }
+                byte[] stored = r.getBytes(2);
+                if (stored != null && !MessageDigest.isEqual(stored, contentHash)) {
+                    throw new ApiException(
+                            HttpStatus.CONFLICT,
+                            "Conflict",
+                            "batchId '" + batch.batchId() + "' was already stored with different content;"
+                                    + " a batch id names one batch: resend the same items or use a new id",
+                            List.of(new InvalidField("/batchId", "was already used for other content")));
+                }
+                return r.getInt(1);
             }
         }
+    }
+
+    /**
+     * SHA-256 of what the batch means rather than its bytes: the binary COPY rows of its valid items (so JSON
+     * whitespace, member order and gzip do not matter) and the index and pointer of each rejected item.
+     */
+    static byte[] contentHash(Batch batch) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+        sha.update(batch.rows().buffer(), 0, batch.rows().size());
+        for (Items.Rejection rejection : batch.rejected()) {
+            sha.update((rejection.index() + ":" + rejection.pointer() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return sha.digest();
     }
 
     static void copy(Connection c, String sql, CopyBinary rows) throws SQLException {

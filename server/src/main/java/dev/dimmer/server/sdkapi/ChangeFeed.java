@@ -143,14 +143,16 @@ class ChangeFeed implements SmartLifecycle {
                         }
                     }
                 }
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
+                // Any failure, not only SQLException (a driver's runtime exception, a bad notification): a feed
+                // thread that died would leave the replica unhealthy for good.
                 if (!running) {
                     return;
                 }
                 if (healthy || backoffMillis == 100) {
                     log.warn(
                             "Change feed lost its database connection; SDK reads fall back to the database: {}",
-                            e.getMessage());
+                            e.toString());
                 }
                 healthy = false;
                 sleep(backoffMillis + ThreadLocalRandom.current().nextLong(backoffMillis));

@@ -1,5 +1,7 @@
 package dev.dimmer.server.sdkapi;
 
+import dev.dimmer.server.availability.DatabaseOutage;
+import dev.dimmer.server.availability.DatabaseUnavailable;
 import dev.dimmer.server.security.SdkCaller;
 import dev.dimmer.server.targeting.ETags;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,11 +25,36 @@ class SdkController {
     private final ChangeFeed feed;
     private final SnapshotCache snapshots;
     private final StreamHub streams;
+    private final DatabaseOutage outage;
 
-    SdkController(ChangeFeed feed, SnapshotCache snapshots, StreamHub streams) {
+    SdkController(ChangeFeed feed, SnapshotCache snapshots, StreamHub streams, DatabaseOutage outage) {
         this.feed = feed;
         this.snapshots = snapshots;
         this.streams = streams;
+        this.outage = outage;
+    }
+
+    /**
+     * The environment's current change number. While the change feed is down it comes from the database; when the
+     * database cannot be reached either, from the snapshot this replica last built: nobody can commit a change
+     * while the database is away, so that snapshot is still the newest (short of a change committed on another
+     * replica in the moment the feed went down). During the outage the database is not even tried for
+     * {@code Retry-After} seconds at a time, so SDK requests do not each wait for the pool's timeout.
+     */
+    private long current(long environmentId) {
+        SnapshotCache.Serialized remembered = snapshots.remembered(environmentId);
+        if (remembered != null && !feed.isHealthy() && outage.recentlyUnavailable()) {
+            return remembered.changeNumber();
+        }
+        try {
+            return feed.current(environmentId);
+        } catch (RuntimeException e) {
+            if (remembered == null || !DatabaseUnavailable.isCause(e)) {
+                throw e;
+            }
+            outage.failed(e);
+            return remembered.changeNumber();
+        }
     }
 
     /**
@@ -40,7 +67,7 @@ class SdkController {
             @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
             @RequestHeader(value = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
         long environmentId = SdkCaller.of(request).environmentId();
-        long current = feed.current(environmentId);
+        long current = current(environmentId);
         Optional<Long> known = ETags.version(ifNoneMatch);
         if (known.isPresent() && known.get() >= current) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
@@ -65,6 +92,6 @@ class SdkController {
     @GetMapping(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(HttpServletRequest request) {
         long environmentId = SdkCaller.of(request).environmentId();
-        return streams.open(environmentId, feed.current(environmentId));
+        return streams.open(environmentId, current(environmentId));
     }
 }

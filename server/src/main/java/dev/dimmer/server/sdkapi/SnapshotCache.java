@@ -28,6 +28,11 @@ class SnapshotCache {
         this.json = json;
     }
 
+    /** The last snapshot built for the environment, if any (served from memory while the database is away). */
+    Serialized remembered(long environmentId) {
+        return byEnvironment.get(environmentId);
+    }
+
     /** The environment's snapshot at {@code changeNumber} or newer. */
     Serialized get(long environmentId, long changeNumber) {
         Serialized cached = byEnvironment.get(environmentId);

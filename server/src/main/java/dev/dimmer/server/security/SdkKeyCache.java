@@ -1,5 +1,6 @@
 package dev.dimmer.server.security;
 
+import dev.dimmer.server.availability.DatabaseUnavailable;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +39,17 @@ class SdkKeyCache {
             if (entries.size() >= MAX_ENTRIES) {
                 entries.clear(); // a flood of random keys must not grow memory without bound
             }
-            entry = new Entry(authenticator.activeKey(secret), now + ttlMillis);
+            Entry previous = entry;
+            try {
+                entry = new Entry(authenticator.activeKey(secret), now + ttlMillis);
+            } catch (RuntimeException e) {
+                if (previous == null || !DatabaseUnavailable.isCause(e)) {
+                    throw e;
+                }
+                // The database is away: keep answering with what it said last, so SDKs go on getting their
+                // snapshot from memory (docs/security.md "Database outage"). A revocation waits for it to return.
+                entry = new Entry(previous.key(), now + ttlMillis);
+            }
             entries.put(secret, entry);
         }
         return entry.key();

@@ -336,6 +336,37 @@ class IngestApiTests {
     }
 
     @Test
+    void refusesABatchIdResentWithDifferentContentWith409_whileAnIdenticalResendStaysADuplicate() {
+        String batchId = UUID.randomUUID().toString();
+        List<Object> items = List.of(event("user-1", "purchase", 10, now), event("user-2", "purchase", 20, now));
+        expect(sdk.post("/api/sdk/v1/events", events(batchId, items)), 202);
+
+        List<Object> other = List.of(event("user-1", "purchase", 10, now), event("user-3", "purchase", 99, now));
+        Api.Response conflict = sdk.post("/api/sdk/v1/events", events(batchId, other));
+        assertThat(conflict.status()).as(conflict.text()).isEqualTo(409);
+        assertThat(conflict.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(conflict.json().get("errors").get(0).get("pointer").asString())
+                .isEqualTo("/batchId");
+
+        // Member order and formatting do not matter: the same items are the same batch.
+        Map<String, Object> reordered = new LinkedHashMap<>();
+        reordered.put("time", now.toString());
+        reordered.put("value", 20);
+        reordered.put("type", "purchase");
+        reordered.put("key", "user-2");
+        JsonNode duplicate = expect(
+                        sdk.post(
+                                "/api/sdk/v1/events",
+                                events(batchId, List.of(event("user-1", "purchase", 10, now), reordered))),
+                        202)
+                .json();
+        assertThat(duplicate.get("duplicate").asBoolean()).isTrue();
+        assertThat(jdbc.queryForList(
+                        "SELECT key FROM events WHERE environment_id = ? ORDER BY key", String.class, environmentId))
+                .containsExactly("user-1", "user-2");
+    }
+
+    @Test
     void shedsLoadWith429AndRetryAfterWhenEverySlotIsBusy() throws Exception {
         int held = limiter.permits().drainPermits();
         try {

@@ -37,6 +37,9 @@ class IngestCrashTests {
 
     static final int EVENTS_PER_BATCH = 200;
 
+    /** One item time for the whole run: a retry resends the same content (same id, other content is a 409). */
+    static final String TIME = Instant.now().toString();
+
     @Test
     @Timeout(120)
     void everyAcknowledgedBatchSurvivesAKillExactlyOnce() throws Exception {
@@ -125,7 +128,7 @@ class IngestCrashTests {
         StringBuilder body = new StringBuilder("{\"batchId\":\"")
                 .append(batchId)
                 .append("\",\"sdk\":{\"name\":\"crash-test\",\"version\":\"1\",\"instanceId\":\"i-1\"},\"events\":[");
-        String now = Instant.now().toString();
+        String now = TIME;
         for (int i = 0; i < EVENTS_PER_BATCH; i++) {
             body.append(i == 0 ? "" : ",")
                     .append("{\"key\":\"")
