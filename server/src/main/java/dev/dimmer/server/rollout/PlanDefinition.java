@@ -1,6 +1,7 @@
 package dev.dimmer.server.rollout;
 
 import dev.dimmer.server.system.Violations;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ record PlanDefinition(
             "must be 0 at 100%: no control group is left to measure, the plan completes as it applies the stage";
 
     /** The body of {@code PUT …/plan}. */
+    @Schema(name = "PlanRequest")
     record Request(
             String treatment,
             String control,

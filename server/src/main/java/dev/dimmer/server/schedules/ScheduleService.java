@@ -16,6 +16,7 @@ import dev.dimmer.server.targeting.ConfigurationService;
 import dev.dimmer.server.targeting.ConfigurationUpdate;
 import dev.dimmer.server.targeting.ConfigurationView;
 import dev.dimmer.server.targeting.ETags;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +48,7 @@ class ScheduleService {
      * @param baseVersion the configuration version the change is made against (default: {@code If-Match}, else the
      *     current version)
      */
+    @Schema(name = "ScheduleRequest")
     record Request(
             String runAt,
             String action,
