@@ -302,6 +302,7 @@ await check('open a report with a CI bar per treatment, verdict and guardrail ba
   assert(bars > 0, 'no CI bar drawn');
   await page.getByTestId('srm-badge').first().getByText(/SRM: OK/).waitFor();
   await page.getByTestId('verdict').first().waitFor();
+  await page.getByTestId('decision').waitFor(); // the report leads with a decision in plain words
   await page.getByTestId('guardrail').first().waitFor();
   await page.getByTestId('metric-summary').first().getByText(/Checkout conversion/).waitFor();
   const href = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');

@@ -2,7 +2,7 @@ import { CartesianGrid, Cell, ErrorBar, ReferenceLine, ResponsiveContainer, Scat
 import type { ForestRow } from './forest';
 import { forestDomain, formatLift } from './forest';
 
-const VERDICT_COLORS: Record<string, string> = { IMPROVED: '#2b8a3e', DEGRADED: '#c92a2a', INCONCLUSIVE: '#495057', NOT_ENOUGH_DATA: '#868e96' };
+const VERDICT_COLORS: Record<string, string> = { IMPROVED: '#2b8a3e', DEGRADED: '#c92a2a', INCONCLUSIVE: '#495057', NOT_ENOUGH_DATA: '#868e96', NOT_TRUSTWORTHY: '#c92a2a' };
 
 /**
  * A forest plot: per treatment a dot at the lift and a bar across its confidence interval, with the no-effect line at

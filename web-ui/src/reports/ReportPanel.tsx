@@ -6,7 +6,8 @@ import ForestPlot from './ForestPlot';
 import { forestRows, formatLift } from './forest';
 import { csvUrl, useRefreshReport, useReport } from './useReport';
 
-const VERDICT_COLORS: Record<string, string> = { IMPROVED: 'green', DEGRADED: 'red', INCONCLUSIVE: 'gray', NOT_ENOUGH_DATA: 'gray' };
+const VERDICT_COLORS: Record<string, string> = { IMPROVED: 'green', DEGRADED: 'red', INCONCLUSIVE: 'gray', NOT_ENOUGH_DATA: 'gray', NOT_TRUSTWORTHY: 'red' };
+const DECISION_COLORS: Record<string, string> = { SHIP: 'green', DO_NOT_SHIP: 'red', KEEP_RUNNING: 'blue', INVESTIGATE: 'orange' };
 const GUARDRAIL_COLORS: Record<string, string> = { HEALTHY: 'green', AT_RISK: 'yellow', BREACHED: 'orange', SEVERE: 'red', NOT_ENOUGH_DATA: 'gray' };
 
 /** The experiment report: arms, SRM, and per metric the lift with its interval, p-value, verdict and summary. */
@@ -36,6 +37,19 @@ export default function ReportPanel({ project, environment, flag, editable }: { 
         </Group>
       </Group>
       <ProblemAlert error={refresh.error} />
+      {report.decision && (
+        <Paper withBorder p="sm" data-testid="decision">
+          <Group gap="xs" align="baseline" wrap="wrap">
+            <Badge color={DECISION_COLORS[report.decision.outcome] ?? 'gray'} size="lg">
+              {report.decision.outcome.replaceAll('_', ' ').toLowerCase()}
+            </Badge>
+            <Text size="sm">{report.decision.summary}</Text>
+          </Group>
+          <Text size="xs" c="dimmed" mt={4}>
+            {report.decision.rule}
+          </Text>
+        </Paper>
+      )}
       {report.srm.mismatch && (
         <Alert color="red" title="Sample ratio mismatch" role="alert">
           The arms are not in the proportions the split configures (p = {report.srm.pValue?.toExponential(2)}). Do not trust any number below until
@@ -48,6 +62,8 @@ export default function ReportPanel({ project, environment, flag, editable }: { 
           <Text size="sm">
             {report.arms.map((a) => `${a.treatment}${a.control ? ' (control)' : ''}: ${a.users.toLocaleString()} users`).join(' · ')}
             {report.excludedMultiTreatmentUsers > 0 && ` · ${report.excludedMultiTreatmentUsers} excluded (saw several treatments)`}
+            {(report.notRandomisedUsers ?? 0) > 0 &&
+              ` · ${(report.notRandomisedUsers ?? 0).toLocaleString()} not randomised (served by a fixed rule, a prerequisite, outside the split or a kill: counted, not compared)`}
           </Text>
         </Paper>
       )}
