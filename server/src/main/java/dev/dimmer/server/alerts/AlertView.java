@@ -9,7 +9,8 @@ import java.util.Map;
  * @param metric the guardrail metric's key; null for SRM and NO_TRAFFIC
  * @param severity BREACHED or SEVERE (guardrail), MISMATCH (SRM), SILENT (no traffic)
  * @param treatment the treatment the numbers are about (guardrail: the worst one against the control)
- * @param effect the latest relative change of the metric with {@code treatment} against the control (0.25 = +25 %)
+ * @param effect the latest difference of the metric, {@code treatment} − control, relative to the control mean
+ *     (0.25 = +25 %; absolute when the control mean is 0)
  * @param ciLower lower end of the always-valid 95 % interval of {@code effect}
  * @param ciUpper upper end of it
  * @param pValue always-valid p (guardrail) or the χ² test's p (SRM)

@@ -8,9 +8,10 @@ import java.util.Map;
  * @param metric the guardrail metric's key, '' for SRM and no traffic
  * @param severity BREACHED or SEVERE (guardrail), MISMATCH (SRM), SILENT (no traffic)
  * @param treatment the treatment the numbers are about (the worst one for a guardrail), or null
- * @param effect the treatment's relative lift over the control (0.25 = +25 % in the metric; absolute when the control
- *     mean is 0), or null
- * @param ciLower lower end of the always-valid 95 % interval of {@code effect}
+ * @param effect guardrail: the difference treatment − control relative to the control mean (0.25 = +25 % in the
+ *     metric; the absolute difference when the control mean is 0), or null
+ * @param ciLower lower end of the always-valid 95 % interval of {@code effect} (the interval the status was decided
+ *     on, on the same scale as the metric's margin and kill threshold)
  * @param ciUpper upper end of that interval
  * @param pValue the always-valid p-value (guardrail) or the χ² test's p (SRM)
  * @param usersPerArm users per treatment in the report

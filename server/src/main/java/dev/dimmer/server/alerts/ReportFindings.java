@@ -63,8 +63,7 @@ final class ReportFindings {
         return metric.treatments().stream()
                 .filter(t -> "BREACHED".equals(t.guardrailStatus()) || "SEVERE".equals(t.guardrailStatus()))
                 .max(Comparator.comparing((TreatmentView t) -> "SEVERE".equals(t.guardrailStatus()))
-                        .thenComparing(t -> Math.abs(
-                                effectOf(t).estimate() == null ? 0 : effectOf(t).estimate())));
+                        .thenComparing(t -> t.relativeLift() == null ? 0 : Math.abs(t.relativeLift())));
     }
 
     private static Finding guardrail(
@@ -73,14 +72,18 @@ final class ReportFindings {
             String control,
             Map<String, Long> users,
             Map<String, Double> killThresholds) {
-        EffectView effect = effectOf(t);
-        boolean relative = effect == t.relative();
+        // The numbers the status was decided on (GuardrailRule): the absolute difference and its always-valid interval,
+        // shown relative to the control mean (the scale the margin and kill threshold are given in) when it is not 0.
+        EffectView effect = t.absolute();
+        boolean relative = t.controlMean() != null && t.controlMean() != 0;
+        double scale = relative ? Math.abs(t.controlMean()) : 1;
+        Double estimate = divide(effect.estimate(), scale);
         Double lower = effect.sequentialInterval() == null
                 ? null
-                : effect.sequentialInterval().lower();
+                : divide(effect.sequentialInterval().lower(), scale);
         Double upper = effect.sequentialInterval() == null
                 ? null
-                : effect.sequentialInterval().upper();
+                : divide(effect.sequentialInterval().upper(), scale);
         Map<String, Long> arms = new LinkedHashMap<>();
         arms.put(control, t.controlUsers());
         arms.put(t.treatment(), t.treatmentUsers());
@@ -95,7 +98,7 @@ final class ReportFindings {
                 metric.name(),
                 severe ? "severely worse" : "significantly worse",
                 t.treatment(),
-                format(effect.estimate(), relative),
+                format(estimate, relative),
                 relative ? "relative change" : "absolute change",
                 control,
                 format(lower, relative),
@@ -111,7 +114,7 @@ final class ReportFindings {
                 metric.key(),
                 t.guardrailStatus(),
                 t.treatment(),
-                effect.estimate(),
+                estimate,
                 lower,
                 upper,
                 effect.sequentialPValue(),
@@ -120,9 +123,8 @@ final class ReportFindings {
                 summary);
     }
 
-    /** The relative effect when the control mean allows one, else the absolute. */
-    private static EffectView effectOf(TreatmentView t) {
-        return t.relative() != null && t.relative().estimate() != null ? t.relative() : t.absolute();
+    private static Double divide(Double value, double scale) {
+        return value == null ? null : value / scale;
     }
 
     static String format(Double value, boolean relative) {
