@@ -28,7 +28,9 @@ final class ReportFindings {
     static Judgement of(ExperimentReport report, Map<String, Double> killThresholds) {
         List<Finding> findings = new ArrayList<>();
         Map<String, Long> users = new LinkedHashMap<>();
-        report.arms().forEach(arm -> users.put(arm.treatment(), arm.users()));
+        if (report.arms() != null) {
+            report.arms().forEach(arm -> users.put(arm.treatment(), arm.users()));
+        }
         if (report.srm() != null && report.srm().mismatch()) {
             findings.add(new Finding(
                     AlertKind.SRM,
@@ -50,8 +52,8 @@ final class ReportFindings {
             // An untrustworthy report has no verdicts: guardrail alerts are held as they are, not cleared.
             return new Judgement(findings, java.util.Set.of(AlertKind.GUARDRAIL));
         }
-        for (MetricReport metric : report.metrics()) {
-            if (!metric.guardrail()) {
+        for (MetricReport metric : report.metrics() == null ? List.<MetricReport>of() : report.metrics()) {
+            if (!metric.guardrail() || metric.treatments() == null) {
                 continue;
             }
             worst(metric).ifPresent(t -> findings.add(guardrail(metric, t, report.control(), users, killThresholds)));

@@ -22,6 +22,8 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,6 +36,8 @@ import tools.jackson.databind.JsonNode;
  */
 @AlertsIntegrationTest
 class AlertsTests {
+
+    private static final Logger log = LoggerFactory.getLogger(AlertsTests.class);
 
     /** Passes to wait for a condition before failing: each is one analysis cycle (about a second). */
     private static final int MAX_PASSES = 90;
@@ -109,6 +113,7 @@ class AlertsTests {
 
         // The KILL policy: killed by guardrail:errors, audited once with the numbers, the alert says so.
         JsonNode riskyErrors = one("flag=risky&kind=GUARDRAIL", "errors");
+        log.info("example alert (docs/guardrails.md): {}", riskyErrors);
         assertThat(riskyErrors.get("status").asString()).isEqualTo("OPEN");
         assertThat(riskyErrors.get("severity").asString()).isEqualTo("SEVERE");
         assertThat(riskyErrors.get("action").asString()).isEqualTo("KILLED");
