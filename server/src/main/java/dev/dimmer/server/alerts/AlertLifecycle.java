@@ -102,10 +102,10 @@ class AlertLifecycle {
         }
         Alert alert = alerts.saveAndFlush(new Alert(subject, finding, usersJson(finding), now));
         log.warn(
-                "alert {} opened: {} {} of flag '{}' in {}/{}: {}",
+                "alert {} opened: {}{} of flag '{}' in {}/{}: {}",
                 alert.getId(),
                 finding.kind(),
-                finding.metric(),
+                finding.metric().isEmpty() ? "" : " " + finding.metric(),
                 subject.flag(),
                 subject.project(),
                 subject.environment(),
