@@ -7,6 +7,8 @@ import static dev.dimmer.server.ingest.IngestFixtures.impressions;
 import static dev.dimmer.server.testsupport.Fixtures.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dimmer.sdk.DimmerClient;
+import dev.dimmer.sdk.eval.EvaluationResult;
 import dev.dimmer.server.ingest.IngestFixtures;
 import dev.dimmer.server.testsupport.Api;
 import dev.dimmer.server.testsupport.Fixtures;
@@ -56,13 +58,15 @@ class AlertsTests {
 
     Api admin;
     Api sdk;
+    String sdkKey;
     String project;
 
     @BeforeEach
     void setUp() {
         admin = Api.admin(port);
         project = Fixtures.project(admin);
-        sdk = admin.as(IngestFixtures.sdkKey(admin, project, "production"));
+        sdkKey = IngestFixtures.sdkKey(admin, project, "production");
+        sdk = admin.as(sdkKey);
         metric(Map.of(
                 "key", "errors",
                 "name", "Checkout errors",
@@ -106,9 +110,24 @@ class AlertsTests {
         awaitPasses(2);
         assertThat(alerts("flag=risky&kind=GUARDRAIL")).isEmpty();
 
-        users("risky", "b", 40, 400, Harm.HARMFUL);
-        users("watched", "b", 0, 400, Harm.HARMFUL);
-        await("risky killed", () -> configuration("risky").get("killed").asBoolean());
+        // A service embedding the SDK, following changes by streaming (polling only every 10 minutes).
+        try (DimmerClient service = DimmerClient.builder(sdkKey)
+                .baseUrl("http://127.0.0.1:" + port)
+                .pollingInterval(Duration.ofMinutes(10))
+                .build()) {
+            service.start();
+            service.awaitReady(Duration.ofSeconds(30));
+            assertThat(service.getTreatment("risky", "probe").label()).isNotEqualTo("killed");
+
+            users("risky", "b", 40, 400, Harm.HARMFUL);
+            users("watched", "b", 0, 400, Harm.HARMFUL);
+            await("risky killed", () -> configuration("risky").get("killed").asBoolean());
+            EvaluationResult afterKill = await("the SDK to see the kill", () -> {
+                EvaluationResult r = service.getTreatment("risky", "probe");
+                return "killed".equals(r.label()) ? r : null;
+            });
+            assertThat(afterKill.treatment()).isEqualTo("off");
+        }
         JsonNode errors = await("errors alert on watched", () -> one("flag=watched&kind=GUARDRAIL", "errors"));
 
         // The KILL policy: killed by guardrail:errors, audited once with the numbers, the alert says so.
