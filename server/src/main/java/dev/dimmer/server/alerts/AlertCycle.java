@@ -131,6 +131,11 @@ class AlertCycle {
                         e);
             }
         }
+        try {
+            lifecycle.resolveArchived(now);
+        } catch (RuntimeException e) {
+            log.error("alerts: resolving the alerts of archived flags failed; next cycle tries again", e);
+        }
         staleFlags.tellOwners(now, scan);
         if (failed > 0) {
             log.warn("alerts: {} flag configurations could not be judged this cycle", failed);

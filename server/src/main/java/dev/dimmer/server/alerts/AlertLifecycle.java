@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,6 +38,7 @@ class AlertLifecycle {
     private final AuditLog audit;
     private final AlertSettings settings;
     private final JsonMapper json;
+    private final JdbcTemplate jdbc;
 
     AlertLifecycle(
             AlertRepository alerts,
@@ -44,13 +46,15 @@ class AlertLifecycle {
             AutoKill autoKill,
             AuditLog audit,
             AlertSettings settings,
-            JsonMapper json) {
+            JsonMapper json,
+            JdbcTemplate jdbc) {
         this.alerts = alerts;
         this.notifications = notifications;
         this.autoKill = autoKill;
         this.audit = audit;
         this.settings = settings;
         this.json = json;
+        this.jdbc = jdbc;
     }
 
     @Transactional
@@ -87,6 +91,30 @@ class AlertLifecycle {
             } else {
                 alerts.save(alert);
             }
+        }
+    }
+
+    /** Resolves the alerts of archived flags and environments: an archived flag serves nobody. */
+    @Transactional
+    void resolveArchived(Instant now) {
+        for (Alert alert : alerts.unresolvedOfArchived()) {
+            Map<String, Object> before =
+                    Map.of("id", alert.getId(), "status", alert.getStatus().name());
+            alert.resolve(SYSTEM, "the flag or its environment was archived", now);
+            alerts.saveAndFlush(alert);
+            String[] names = jdbc.queryForObject(
+                    "SELECT p.key, e.key, f.key FROM flags f JOIN projects p ON p.id = f.project_id,"
+                            + " environments e WHERE f.id = ? AND e.id = ?",
+                    (rs, i) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)},
+                    alert.getFlagId(),
+                    alert.getEnvironmentId());
+            audit.record(
+                    Actor.system(SYSTEM),
+                    "resolve",
+                    new AuditTarget("alert", String.valueOf(alert.getId()), names[0], names[1], names[2]),
+                    before,
+                    Map.of("id", alert.getId(), "status", alert.getStatus().name()),
+                    "the flag or its environment was archived");
         }
     }
 
@@ -169,6 +197,8 @@ class AlertLifecycle {
         details.put("usersPerArm", AlertViews.users(alert, json));
         details.put("action", alert.getAction());
         details.put("policy", subject.policy().name());
+        details.put("report", subject.configurationPath() + "/report");
+        details.put("restore", "KILLED".equals(alert.getAction()) ? subject.configurationPath() + "/restore" : null);
         notifications.notify(
                 subject.projectId(),
                 subject.ownerTeam(),

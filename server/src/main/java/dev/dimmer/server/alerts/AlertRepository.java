@@ -14,6 +14,14 @@ interface AlertRepository extends JpaRepository<Alert, Long>, JpaSpecificationEx
             + " AND a.status <> dev.dimmer.server.alerts.AlertStatus.RESOLVED")
     List<Alert> unresolved(long flagId, long environmentId);
 
+    /** Unresolved alerts whose flag, environment or project was archived since: nothing judges them any more. */
+    @Query(
+            value = "SELECT a.* FROM alerts a JOIN flags f ON f.id = a.flag_id JOIN environments e ON e.id ="
+                    + " a.environment_id JOIN projects p ON p.id = a.project_id WHERE a.status <> 'RESOLVED'"
+                    + " AND (f.archived OR e.archived OR p.archived)",
+            nativeQuery = true)
+    List<Alert> unresolvedOfArchived();
+
     /** When a person last resolved this kind of alert of the flag here: a stale report must not reopen it. */
     @Query("SELECT max(a.resolvedAt) FROM Alert a WHERE a.flagId = ?1 AND a.environmentId = ?2 AND a.kind = ?3"
             + " AND a.metric = ?4 AND a.status = dev.dimmer.server.alerts.AlertStatus.RESOLVED"

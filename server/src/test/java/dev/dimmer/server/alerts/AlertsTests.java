@@ -294,6 +294,37 @@ class AlertsTests {
     }
 
     @Test
+    void archivingAFlag_resolvesItsAlerts() throws Exception {
+        Fixtures.flag(admin, project, "doomed");
+        Fixtures.configure(
+                admin,
+                project,
+                "production",
+                "doomed",
+                Map.of(
+                        "enabled",
+                        true,
+                        "offTreatment",
+                        "off",
+                        "rules",
+                        List.of(),
+                        "defaultServe",
+                        Map.of("treatment", "on"),
+                        "trafficAllocation",
+                        1000));
+        long id = await("no-traffic alert", () -> first(alerts("flag=doomed&kind=NO_TRAFFIC")))
+                .get("id")
+                .asLong();
+        expect(admin.delete("/api/v1/projects/" + project + "/flags/doomed"), 200);
+        JsonNode resolved = await("alert of the archived flag resolved", () -> {
+            JsonNode a = get(id);
+            return "RESOLVED".equals(a.get("status").asString()) ? a : null;
+        });
+        assertThat(resolved.get("resolvedBy").asString()).isEqualTo("system:alerts");
+        assertThat(resolved.get("comment").asString()).contains("archived");
+    }
+
+    @Test
     void acknowledgeAndResolve_needAnEditorAndAComment_andAreAudited() throws Exception {
         Fixtures.flag(admin, project, "unwired");
         Fixtures.configure(
