@@ -139,7 +139,7 @@ class AlertService {
 
     @Transactional
     AlertView acknowledge(Actor actor, long id, String comment) {
-        Alert alert = readable(actor, id);
+        Alert alert = readable(actor, id, true);
         Names names = names(alert);
         actor.requireEditorOf(names.project());
         String why = requireComment(comment);
@@ -154,7 +154,7 @@ class AlertService {
 
     @Transactional
     AlertView resolve(Actor actor, long id, String comment) {
-        Alert alert = readable(actor, id);
+        Alert alert = readable(actor, id, true);
         Names names = names(alert);
         actor.requireEditorOf(names.project());
         String why = requireComment(comment);
@@ -212,7 +212,12 @@ class AlertService {
 
     /** The alert, if the reader may read its project; 404 otherwise, so ids of other projects are not revealed. */
     private Alert readable(Actor reader, long id) {
-        Alert alert = alerts.findById(id).orElseThrow(() -> ApiException.notFound("alert " + id));
+        return readable(reader, id, false);
+    }
+
+    private Alert readable(Actor reader, long id, boolean forUpdate) {
+        Alert alert = (forUpdate ? alerts.findForUpdate(id) : alerts.findById(id))
+                .orElseThrow(() -> ApiException.notFound("alert " + id));
         if (!reader.canRead(names(alert).project())) {
             throw ApiException.notFound("alert " + id);
         }
