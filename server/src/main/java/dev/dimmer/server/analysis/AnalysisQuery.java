@@ -1,5 +1,7 @@
 package dev.dimmer.server.analysis;
 
+import dev.dimmer.server.stats.Aggregation;
+import dev.dimmer.server.stats.SufficientStatistics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,9 @@
 package dev.dimmer.server.analysis;
 
+import dev.dimmer.server.stats.Effect;
+import dev.dimmer.server.stats.GuardrailStatus;
+import dev.dimmer.server.stats.Interval;
+import dev.dimmer.server.stats.TreatmentResult;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package dev.dimmer.server.analysis;
 
 import dev.dimmer.server.analysis.ExperimentReport.MetricReport;
+import dev.dimmer.server.stats.Aggregation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;

@@ -1,8 +1,8 @@
 package dev.dimmer.server.metrics;
 
-import dev.dimmer.server.analysis.Aggregation;
-import dev.dimmer.server.analysis.Direction;
-import dev.dimmer.server.analysis.MetricDefinition;
+import dev.dimmer.server.stats.Aggregation;
+import dev.dimmer.server.stats.Direction;
+import dev.dimmer.server.stats.MetricDefinition;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;

@@ -1,7 +1,7 @@
 package dev.dimmer.server.metrics;
 
-import dev.dimmer.server.analysis.Aggregation;
-import dev.dimmer.server.analysis.Direction;
+import dev.dimmer.server.stats.Aggregation;
+import dev.dimmer.server.stats.Direction;
 import dev.dimmer.server.system.Violations;
 import java.util.Arrays;
 import java.util.regex.Pattern;

@@ -1,5 +1,6 @@
 package dev.dimmer.server.security;
 
+import dev.dimmer.server.system.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,5 +1,6 @@
 package dev.dimmer.server.security;
 
+import dev.dimmer.server.system.Problems;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Arrays;

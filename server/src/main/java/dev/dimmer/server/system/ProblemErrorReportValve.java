@@ -1,6 +1,5 @@
 package dev.dimmer.server.system;
 
-import dev.dimmer.server.security.Problems;
 import java.io.IOException;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;

@@ -1,6 +1,5 @@
 package dev.dimmer.server.system;
 
-import dev.dimmer.server.security.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dimmer.server.analysis.AnalysisQuery.Aggregates;
 import dev.dimmer.server.analysis.AnalysisQuery.MetricInput;
 import dev.dimmer.server.analysis.AnalysisQuery.Path;
+import dev.dimmer.server.stats.Aggregation;
+import dev.dimmer.server.stats.SufficientStatistics;
 import dev.dimmer.server.testsupport.IntegrationTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
