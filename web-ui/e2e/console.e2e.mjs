@@ -327,6 +327,8 @@ await check('a stale If-Match shows the conflict message; overwrite saves', asyn
   await page.getByTestId('conflict').getByText('changed by someone else since you opened it — reload or overwrite').waitFor();
   await page.getByRole('button', { name: 'Overwrite with my changes' }).click();
   await page.getByTestId('conflict').waitFor({ state: 'detached' });
+  // the conflict message goes as soon as the overwrite is sent; the save is done when the console says so
+  await page.getByText(/^Saved: new-checkout in production is at version \d+/).first().waitFor();
   const saved = (await admin('GET', `/api/v1/projects/${project}/environments/production/flags/new-checkout`)).json;
   assert(saved.rules.length === 2, `overwrite did not save: ${JSON.stringify(saved.rules)}`);
 });
