@@ -19,6 +19,7 @@ const UsersPage = lazy(() => import('./users/UsersPage'));
 const AuditPage = lazy(() => import('./audit/AuditPage'));
 const EvaluatePage = lazy(() => import('./evaluate/EvaluatePage'));
 const ProjectsPage = lazy(() => import('./projects/ProjectsPage'));
+const SchedulesPage = lazy(() => import('./schedules/SchedulesPage'));
 const PendingApiPage = lazy(() => import('./placeholders/PendingApiPage'));
 
 /**
@@ -78,8 +79,7 @@ export const router = createBrowserRouter([
           { path: 'projects/:project/sdk-keys', element: <SdkKeysPage /> },
           { path: 'projects/:project/evaluate', element: <EvaluatePage /> },
           { path: 'projects/:project/alerts', element: <PendingApiPage feature="alerts" /> },
-          { path: 'projects/:project/plans', element: <PendingApiPage feature="plans" /> },
-          { path: 'projects/:project/schedules', element: <PendingApiPage feature="schedules" /> },
+          { path: 'projects/:project/schedules', element: <SchedulesPage /> },
           { path: 'audit', element: <AuditPage /> },
           { path: 'tokens', element: <TokensPage /> },
           { path: 'users', element: <UsersPage /> },
