@@ -20,6 +20,8 @@ const AuditPage = lazy(() => import('./audit/AuditPage'));
 const EvaluatePage = lazy(() => import('./evaluate/EvaluatePage'));
 const ProjectsPage = lazy(() => import('./projects/ProjectsPage'));
 const SchedulesPage = lazy(() => import('./schedules/SchedulesPage'));
+const TeamsPage = lazy(() => import('./teams/TeamsPage'));
+const NotificationsPage = lazy(() => import('./notifications/NotificationsPage'));
 const PendingApiPage = lazy(() => import('./placeholders/PendingApiPage'));
 
 /**
@@ -80,6 +82,8 @@ export const router = createBrowserRouter([
           { path: 'projects/:project/evaluate', element: <EvaluatePage /> },
           { path: 'projects/:project/alerts', element: <PendingApiPage feature="alerts" /> },
           { path: 'projects/:project/schedules', element: <SchedulesPage /> },
+          { path: 'projects/:project/teams', element: <TeamsPage /> },
+          { path: 'projects/:project/notifications', element: <NotificationsPage /> },
           { path: 'audit', element: <AuditPage /> },
           { path: 'tokens', element: <TokensPage /> },
           { path: 'users', element: <UsersPage /> },
