@@ -200,7 +200,7 @@ function Transitions({ plan }: { plan: PlanView }) {
       </Title>
       <Timeline bulletSize={14} lineWidth={2}>
         {[...plan.transitions].reverse().map((t, i) => (
-          <Timeline.Item key={i} title={`${t.kind.toLowerCase().replace('_', ' ')} · stage ${t.fromStage + 1} → ${t.toStage + 1}`}>
+          <Timeline.Item key={i} title={`${t.kind.toLowerCase().replace('_', ' ')} · ${t.fromStage < 0 || t.fromStage === t.toStage ? `stage ${t.toStage + 1}` : `stage ${t.fromStage + 1} → ${t.toStage + 1}`}${t.stageName ? ` “${t.stageName}”` : ''}`}>
             <Text size="xs" c="dimmed" title={t.at}>
               {ago(t.at)} by {t.actor}
               {t.configurationVersion ? ` · configuration v${t.configurationVersion}` : ''}

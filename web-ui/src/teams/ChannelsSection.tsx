@@ -56,15 +56,15 @@ export default function ChannelsSection({ scope, channels, editable, title }: { 
                   <Table.Td>
                     <Group gap={4}>
                       {editable && (
-                      <Button
-                        size="compact-xs"
-                        variant="light"
-                        loading={test.isPending && test.variables === c.key}
-                        onClick={() => test.mutate(c.key, { onSuccess: (result) => setTested({ channel: c.key, result }) })}
-                        aria-label={`Send a test notification to ${c.key}`}
-                      >
-                        Send test
-                      </Button>
+                        <Button
+                          size="compact-xs"
+                          variant="light"
+                          loading={test.isPending && test.variables === c.key}
+                          onClick={() => test.mutate(c.key, { onSuccess: (result) => setTested({ channel: c.key, result }) })}
+                          aria-label={`Send a test notification to ${c.key}`}
+                        >
+                          Send test
+                        </Button>
                       )}
                       {editable && c.kind.toLowerCase() === 'webhook' && (
                         <Button
