@@ -1,49 +1,13 @@
-import { describe, expect, it, vi, beforeEach } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { render } from '@testing-library/react';
-import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { renderWithClient } from '../../test/render';
+import { json, server } from '../../test/server';
 import type { ChannelView } from '../api/types';
-
-// The typed client reads fetch and Request when it is created, so the server stand-in is in place before any module
-// loads. Node's Request wants absolute URLs; the console calls its own origin with relative ones.
-const server = vi.hoisted(() => {
-  const NativeRequest = globalThis.Request;
-  globalThis.Request = class extends NativeRequest {
-    constructor(input: RequestInfo | URL, init?: RequestInit) {
-      super(typeof input === 'string' ? new URL(input, 'http://console.test/').href : input, init);
-    }
-  } as typeof Request;
-  const calls: { method: string; url: string; body: unknown }[] = [];
-  const answers: Response[] = [];
-  const fetch = async (input: Request | string, init?: RequestInit) => {
-    const request = input instanceof Request ? input : new Request(input, init);
-    const text = await request.text();
-    calls.push({ method: request.method, url: new URL(request.url).pathname, body: text ? JSON.parse(text) : undefined });
-    const answer = answers.shift();
-    if (!answer) throw new Error(`unexpected ${request.method} ${request.url}`);
-    return answer;
-  };
-  globalThis.fetch = fetch as typeof globalThis.fetch;
-  return { calls, answers };
-});
-
-const { default: ChannelsSection } = await import('./ChannelsSection');
-
-function json(status: number, body: unknown, type = 'application/json') {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } });
-}
+import ChannelsSection from './ChannelsSection';
 
 function renderSection(channels: ChannelView[] = []) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={client}>
-      <MantineProvider env="test">
-        <ChannelsSection scope={{ project: 'shop', team: 'checkout' }} channels={channels} editable title="checkout" />
-      </MantineProvider>
-    </QueryClientProvider>,
-  );
+  return renderWithClient(<ChannelsSection scope={{ project: 'shop', team: 'checkout' }} channels={channels} editable title="checkout" />);
 }
 
 const created: ChannelView = {
@@ -68,11 +32,6 @@ async function fillAndSubmit(url: string) {
 }
 
 describe('ChannelsSection', () => {
-  beforeEach(() => {
-    server.calls.length = 0;
-    server.answers.length = 0;
-  });
-
   it("shows a new webhook's secret once, with a copy button, and never again", async () => {
     server.answers.push(json(201, created));
     renderSection();
@@ -82,7 +41,7 @@ describe('ChannelsSection', () => {
     expect(secret).toHaveTextContent('dwh_s3cr3t-shown-once');
     expect(screen.getByText('Signing secret of hook: copy it now')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Copy' })).toBeInTheDocument();
-    expect(server.calls).toEqual([
+    expect(server.calls).toMatchObject([
       {
         method: 'POST',
         url: '/api/v1/projects/shop/teams/checkout/channels',
