@@ -10,7 +10,21 @@ export interface RecordedCall {
   body: unknown;
 }
 
-export const server = { calls: [] as RecordedCall[], answers: [] as Response[] };
+interface Route {
+  method: string;
+  path: string;
+  answer: () => Response;
+}
+
+/** Answers by method and path (`server.on`, the latest for a path wins, used for every matching call), else the queue of answers in order. */
+export const server = {
+  calls: [] as RecordedCall[],
+  answers: [] as Response[],
+  routes: [] as Route[],
+  on(method: string, path: string, answer: () => Response) {
+    this.routes.push({ method, path, answer });
+  },
+};
 
 const NativeRequest = globalThis.Request;
 globalThis.Request = class extends NativeRequest {
@@ -29,7 +43,8 @@ globalThis.fetch = (async (input: Request | string, init?: RequestInit) => {
     headers: Object.fromEntries(request.headers.entries()),
     body: text ? JSON.parse(text) : undefined,
   });
-  const answer = server.answers.shift();
+  const route = [...server.routes].reverse().find((r) => r.method === request.method && r.path === url.pathname);
+  const answer = route ? route.answer() : server.answers.shift();
   if (!answer) throw new Error(`unexpected ${request.method} ${request.url}`);
   return answer;
 }) as typeof globalThis.fetch;
@@ -41,4 +56,5 @@ export function json(status: number, body: unknown, type = 'application/json', h
 export function resetServer() {
   server.calls.length = 0;
   server.answers.length = 0;
+  server.routes.length = 0;
 }
