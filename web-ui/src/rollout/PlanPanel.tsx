@@ -90,7 +90,7 @@ function PlanSummary({ plan, editable, at }: { plan: PlanView; editable: boolean
           </Text>
         )}
         {plan.gate && (
-          <Text size="sm" data-testid="plan-gate">
+          <Text size="sm" component="div" data-testid="plan-gate">
             Next check: <Badge size="sm" variant="light">{plan.gate.state}</Badge> {plan.gate.reason}
           </Text>
         )}
