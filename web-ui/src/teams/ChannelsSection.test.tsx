@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderWithClient } from '../../test/render';
 import { json, server } from '../../test/server';
@@ -104,5 +104,10 @@ describe('ChannelsSection', () => {
     expect(within(result).getByRole('cell', { name: '204' })).toBeInTheDocument();
     expect(within(result).getByRole('cell', { name: '87 ms' })).toBeInTheDocument();
     expect(server.calls[0]).toMatchObject({ method: 'POST', url: '/api/v1/projects/shop/teams/checkout/channels/hook/test' });
+
+    // switching a channel off is a PATCH of `enabled`
+    server.on('PATCH', '/api/v1/projects/shop/teams/checkout/channels/hook', () => json(200, { ...listed, enabled: false }));
+    await userEvent.click(screen.getByRole('switch', { name: 'Channel hook enabled' }));
+    await waitFor(() => expect(server.calls.find((c) => c.method === 'PATCH')).toMatchObject({ body: { enabled: false } }));
   });
 });

@@ -1,17 +1,18 @@
 import { useState } from 'react';
-import { Badge, Button, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { fieldError } from '../api/problem';
 import type { ChannelView, NotificationView } from '../api/types';
 import { Empty, FormProblem, ProblemAlert } from '../components/States';
 import SecretOnce from '../components/SecretOnce';
 import DeliveryLog from '../notifications/DeliveryLog';
-import { useCreateChannel, useDeleteChannel, useRotateSecret, useTestChannel, type ChannelScope } from './useTeams';
+import { useCreateChannel, useDeleteChannel, useRotateSecret, useTestChannel, useUpdateChannel, type ChannelScope } from './useTeams';
 
 /** The channels of a team (or the project's defaults): list, create, test, new secret, delete. */
 export default function ChannelsSection({ scope, channels, editable, title }: { scope: ChannelScope; channels: ChannelView[]; editable: boolean; title: string }) {
   const remove = useDeleteChannel(scope);
   const test = useTestChannel(scope);
   const rotate = useRotateSecret(scope);
+  const update = useUpdateChannel(scope);
   const [secret, setSecret] = useState<{ channel: string; secret: string } | null>(null);
   const [tested, setTested] = useState<{ channel: string; result: NotificationView } | null>(null);
   return (
@@ -40,7 +41,19 @@ export default function ChannelsSection({ scope, channels, editable, title }: { 
                     <Text size="xs" c="dimmed">
                       {c.key}
                     </Text>
-                    {!c.enabled && <Badge color="gray">disabled</Badge>}
+                    {editable ? (
+                      <Switch
+                        size="xs"
+                        mt={4}
+                        label="Enabled"
+                        aria-label={`Channel ${c.key} enabled`}
+                        checked={c.enabled}
+                        disabled={update.isPending && update.variables?.channel === c.key}
+                        onChange={(e) => update.mutate({ channel: c.key, patch: { enabled: e.currentTarget.checked } })}
+                      />
+                    ) : (
+                      !c.enabled && <Badge color="gray">disabled</Badge>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     {c.kind}
@@ -97,7 +110,7 @@ export default function ChannelsSection({ scope, channels, editable, title }: { 
           </Table>
         </Table.ScrollContainer>
       )}
-      <ProblemAlert error={test.error ?? rotate.error ?? remove.error} />
+      <ProblemAlert error={test.error ?? rotate.error ?? remove.error ?? update.error} />
       {tested && (
         <Paper withBorder p="xs" role="status" aria-label={`Test notification to ${tested.channel}`}>
           <Text size="sm" fw={600}>

@@ -106,3 +106,17 @@ export function useTestChannel({ project, team }: ChannelScope) {
     onSuccess: () => client.invalidateQueries({ queryKey: ['notifications', project] }),
   });
 }
+
+/** PATCH a channel: switch it on or off (a disabled channel is skipped), rename it or move its URL. */
+export function useUpdateChannel({ project, team }: ChannelScope) {
+  const invalidate = useInvalidate(project);
+  return useMutation({
+    mutationFn: async (v: { channel: string; patch: { enabled?: boolean; name?: string; url?: string } }) =>
+      (team
+        ? await data(
+            api.PATCH('/api/v1/projects/{project}/teams/{team}/channels/{channel}', { params: { path: { project, team, channel: v.channel } }, body: v.patch }),
+          )
+        : await data(api.PATCH('/api/v1/projects/{project}/channels/{channel}', { params: { path: { project, channel: v.channel } }, body: v.patch }))) as ChannelView,
+    onSuccess: invalidate,
+  });
+}
