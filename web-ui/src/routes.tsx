@@ -19,6 +19,9 @@ const UsersPage = lazy(() => import('./users/UsersPage'));
 const AuditPage = lazy(() => import('./audit/AuditPage'));
 const EvaluatePage = lazy(() => import('./evaluate/EvaluatePage'));
 const ProjectsPage = lazy(() => import('./projects/ProjectsPage'));
+const SchedulesPage = lazy(() => import('./schedules/SchedulesPage'));
+const TeamsPage = lazy(() => import('./teams/TeamsPage'));
+const NotificationsPage = lazy(() => import('./notifications/NotificationsPage'));
 const PendingApiPage = lazy(() => import('./placeholders/PendingApiPage'));
 
 /**
@@ -78,8 +81,9 @@ export const router = createBrowserRouter([
           { path: 'projects/:project/sdk-keys', element: <SdkKeysPage /> },
           { path: 'projects/:project/evaluate', element: <EvaluatePage /> },
           { path: 'projects/:project/alerts', element: <PendingApiPage feature="alerts" /> },
-          { path: 'projects/:project/plans', element: <PendingApiPage feature="plans" /> },
-          { path: 'projects/:project/schedules', element: <PendingApiPage feature="schedules" /> },
+          { path: 'projects/:project/schedules', element: <SchedulesPage /> },
+          { path: 'projects/:project/teams', element: <TeamsPage /> },
+          { path: 'projects/:project/notifications', element: <NotificationsPage /> },
           { path: 'audit', element: <AuditPage /> },
           { path: 'tokens', element: <TokensPage /> },
           { path: 'users', element: <UsersPage /> },

@@ -25,3 +25,7 @@ class ResizeObserverStub {
 }
 window.ResizeObserver = window.ResizeObserver ?? (ResizeObserverStub as unknown as typeof ResizeObserver);
 window.HTMLElement.prototype.scrollIntoView = window.HTMLElement.prototype.scrollIntoView ?? (() => {});
+
+// Component tests that call the API get this stand-in (test/server.ts) instead of the network.
+import { resetServer } from './server';
+afterEach(() => resetServer());

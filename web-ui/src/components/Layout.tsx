@@ -42,8 +42,9 @@ export default function Layout() {
         ['Why did K get T?', `/projects/${project}/evaluate`],
         ['SDK keys', `/projects/${project}/sdk-keys`],
         ['Alerts', `/projects/${project}/alerts`],
-        ['Rollout plans', `/projects/${project}/plans`],
         ['Schedules', `/projects/${project}/schedules`],
+        ['Teams and channels', `/projects/${project}/teams`],
+        ['Notifications', `/projects/${project}/notifications`],
       ]
     : [];
   const globalLinks: [string, string][] = [

@@ -9,15 +9,17 @@ import { useFlag, useFlagSummaries } from './useFlags';
 import TargetingPanel, { StateBadge } from './TargetingPanel';
 import HistoryPanel from './HistoryPanel';
 import FlagMetricsPanel from '../metrics/FlagMetricsPanel';
+import PlanPanel from '../rollout/PlanPanel';
+import SchedulePanel from '../schedules/SchedulePanel';
 import { rememberEnvironment, preferredEnvironment } from '../projects/environmentChoice';
 
 // Charts (recharts) load only when these tabs open.
 const ExposurePanel = lazy(() => import('../exposure/ExposurePanel'));
 const ReportPanel = lazy(() => import('../reports/ReportPanel'));
 
-const TABS = ['targeting', 'exposure', 'report', 'metrics', 'history'] as const;
+const TABS = ['targeting', 'plan', 'schedules', 'exposure', 'report', 'metrics', 'history'] as const;
 
-/** One flag: its definition, and per environment its targeting, exposure, report, metrics and history. */
+/** One flag: its definition, and per environment its targeting, rollout plan, schedules, exposure, report, metrics and history. */
 export default function FlagPage() {
   const { project = '', flag: flagKey = '', environment, tab = 'targeting' } = useParams();
   const navigate = useNavigate();
@@ -90,6 +92,8 @@ export default function FlagPage() {
       <Tabs value={TABS.includes(tab as (typeof TABS)[number]) ? tab : 'targeting'} onChange={(t) => t && go(environment, t)} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="targeting">Targeting</Tabs.Tab>
+          <Tabs.Tab value="plan">Plan</Tabs.Tab>
+          <Tabs.Tab value="schedules">Schedules</Tabs.Tab>
           <Tabs.Tab value="exposure">Exposure</Tabs.Tab>
           <Tabs.Tab value="report">Report</Tabs.Tab>
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
@@ -97,6 +101,12 @@ export default function FlagPage() {
         </Tabs.List>
         <Tabs.Panel value="targeting" pt="md">
           <TargetingPanel key={environment} project={project} environment={environment} definition={flag} flags={summaries} editable={editable} />
+        </Tabs.Panel>
+        <Tabs.Panel value="plan" pt="md">
+          <PlanPanel key={environment} project={project} environment={environment} flag={flag} editable={editable} />
+        </Tabs.Panel>
+        <Tabs.Panel value="schedules" pt="md">
+          <SchedulePanel key={environment} project={project} environment={environment} flag={flag} editable={editable} />
         </Tabs.Panel>
         <Tabs.Panel value="exposure" pt="md">
           <Suspense fallback={<Loading label="Loading charts" />}>

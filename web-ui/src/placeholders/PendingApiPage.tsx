@@ -3,15 +3,7 @@ import { Alert, Stack, Title } from '@mantine/core';
 const FEATURES = {
   alerts: {
     title: 'Alerts',
-    text: 'Guardrail alerts (GET /api/v1/alerts, acknowledge, resolve) and notification channels appear here once the server provides their API.',
-  },
-  plans: {
-    title: 'Rollout plans',
-    text: "Staged rollouts that advance while guardrails are healthy (…/environments/{e}/flags/{f}/plan) appear here once the server provides their API.",
-  },
-  schedules: {
-    title: 'Schedules',
-    text: 'Scheduled configuration changes appear here once the server provides their API.',
+    text: 'Guardrail alerts (list, acknowledge, resolve) appear here once the server provides their API. Notification channels and delivered notifications are under Teams and channels and Notifications.',
   },
 } as const;
 
