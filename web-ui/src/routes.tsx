@@ -22,7 +22,7 @@ const ProjectsPage = lazy(() => import('./projects/ProjectsPage'));
 const SchedulesPage = lazy(() => import('./schedules/SchedulesPage'));
 const TeamsPage = lazy(() => import('./teams/TeamsPage'));
 const NotificationsPage = lazy(() => import('./notifications/NotificationsPage'));
-const PendingApiPage = lazy(() => import('./placeholders/PendingApiPage'));
+const AlertsPage = lazy(() => import('./alerts/AlertsPage'));
 
 /**
  * Signed-in screens. When the session ends (any call answers 401) the person goes to sign in and comes back to the
@@ -80,7 +80,7 @@ export const router = createBrowserRouter([
           { path: 'projects/:project/metrics', element: <MetricsPage /> },
           { path: 'projects/:project/sdk-keys', element: <SdkKeysPage /> },
           { path: 'projects/:project/evaluate', element: <EvaluatePage /> },
-          { path: 'projects/:project/alerts', element: <PendingApiPage feature="alerts" /> },
+          { path: 'projects/:project/alerts', element: <AlertsPage /> },
           { path: 'projects/:project/schedules', element: <SchedulesPage /> },
           { path: 'projects/:project/teams', element: <TeamsPage /> },
           { path: 'projects/:project/notifications', element: <NotificationsPage /> },

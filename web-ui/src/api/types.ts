@@ -55,3 +55,4 @@ export type ChannelView = Present<S['ChannelView']>;
 export type ChannelRequest = S['ChannelRequest'];
 export type NotificationView = Present<S['NotificationView']>;
 export type Delivery = Present<S['Delivery']>;
+export type AlertView = Present<S['AlertView']>;
