@@ -110,6 +110,7 @@ class AlertsTests {
         awaitPasses(2);
         assertThat(alerts("flag=risky&kind=GUARDRAIL")).isEmpty();
 
+        Instant sdkSawKill;
         // A service embedding the SDK, following changes by streaming (polling only every 10 minutes).
         try (DimmerClient service = DimmerClient.builder(sdkKey)
                 .baseUrl("http://127.0.0.1:" + port)
@@ -127,6 +128,7 @@ class AlertsTests {
                 return "killed".equals(r.label()) ? r : null;
             });
             assertThat(afterKill.treatment()).isEqualTo("off");
+            sdkSawKill = Instant.now();
         }
         JsonNode errors = await("errors alert on watched", () -> one("flag=watched&kind=GUARDRAIL", "errors"));
 
@@ -164,6 +166,11 @@ class AlertsTests {
                 .toInstant();
         Instant killedAt = Instant.parse(kills.get(0).get("at").asString());
         assertThat(killedAt).isAfterOrEqualTo(firstSevere);
+        // docs/performance.md "Guardrail kill latency": a figure to record, not a limit to assert (shared machine).
+        log.info(
+                "kill latency: first SEVERE report -> kill committed {} ms, -> SDK sees it {} ms",
+                Duration.between(firstSevere, killedAt).toMillis(),
+                Duration.between(firstSevere, sdkSawKill).toMillis());
         assertThat(jdbc.queryForObject(
                         "SELECT count(*) FROM analysis_runs WHERE flag_id = ? AND computed_at > ? AND computed_at < ?",
                         Long.class,
