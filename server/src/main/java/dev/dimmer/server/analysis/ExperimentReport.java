@@ -26,6 +26,8 @@ import java.util.List;
  *     null in reports stored before it was recorded
  * @param trustworthy false when a sample ratio mismatch withholds every verdict; null in older reports
  * @param decision what to do, in plain words, and the rule that produced it; null in older reports
+ * @param effectOverTime per metric and treatment, the cumulative result as of the end of each day of the experiment
+ *     (the day's last stored analysis), so a chart can show the effect converging; null where not read
  */
 public record ExperimentReport(
         String project,
@@ -42,7 +44,8 @@ public record ExperimentReport(
         ExperimentSplit split,
         Long notRandomisedUsers,
         Boolean trustworthy,
-        Decision decision) {
+        Decision decision,
+        List<EffectOverTime> effectOverTime) {
 
     /** The same report with other metric sections (stored runs keep their rows apart from the header). */
     ExperimentReport withMetrics(List<MetricReport> replaced) {
@@ -61,7 +64,8 @@ public record ExperimentReport(
                 split,
                 notRandomisedUsers,
                 trustworthy,
-                decision);
+                decision,
+                effectOverTime);
     }
 
     /** The same report with its decision. */
@@ -81,8 +85,40 @@ public record ExperimentReport(
                 split,
                 notRandomisedUsers,
                 trustworthy,
-                made);
+                made,
+                effectOverTime);
     }
+
+    /** The same report with its effect over time. */
+    ExperimentReport withEffectOverTime(List<EffectOverTime> series) {
+        return new ExperimentReport(
+                project,
+                environment,
+                flag,
+                computedAt,
+                window,
+                control,
+                message,
+                arms,
+                excludedMultiTreatmentUsers,
+                srm,
+                metrics,
+                split,
+                notRandomisedUsers,
+                trustworthy,
+                decision,
+                series);
+    }
+
+    /**
+     * One metric's comparison of one treatment, day by day.
+     *
+     * @param days oldest first; a day without a new analysis (nothing changed) has no point
+     */
+    public record EffectOverTime(String metric, String treatment, List<DailyEffect> days) {}
+
+    /** The cumulative comparison as the day's last analysis computed it. */
+    public record DailyEffect(java.time.LocalDate day, Instant computedAt, TreatmentView result) {}
 
     public record Window(Instant from, Instant to) {}
 

@@ -4,6 +4,8 @@ import dev.dimmer.server.analysis.AnalysisQuery.Aggregates;
 import dev.dimmer.server.analysis.AnalysisQuery.ArmCount;
 import dev.dimmer.server.analysis.AnalysisQuery.MetricInput;
 import dev.dimmer.server.analysis.ExperimentReport.ArmView;
+import dev.dimmer.server.analysis.ExperimentReport.DailyEffect;
+import dev.dimmer.server.analysis.ExperimentReport.EffectOverTime;
 import dev.dimmer.server.analysis.ExperimentReport.MetricReport;
 import dev.dimmer.server.analysis.ExperimentReport.Srm;
 import dev.dimmer.server.analysis.ExperimentReport.TreatmentView;
@@ -286,7 +288,44 @@ class ReportService {
         Inputs inputs = inputs(environment, setup, summary);
         ExperimentReport report = compute(project, environment, flag, setup, inputs.firstExposure(), now, incremental);
         store(environment.getId(), flag.getId(), report, inputs.fingerprint(), System.nanoTime() - started);
-        return report;
+        return report.withEffectOverTime(effectOverTime(environment.getId(), flag.getId(), report.window()));
+    }
+
+    /**
+     * Per metric and treatment, the last stored result of each day of the window (each analysis is cumulative from
+     * the first exposure, so a day's last one is the effect as of that day). One index range scan
+     * ({@code analysis_results_history}).
+     */
+    List<EffectOverTime> effectOverTime(long environmentId, long flagId, Window window) {
+        if (window.from() == null) {
+            return List.of();
+        }
+        Map<String, List<DailyEffect>> series = new LinkedHashMap<>();
+        jdbc.query(
+                """
+                SELECT DISTINCT ON (day, metric, treatment) (computed_at AT TIME ZONE 'UTC')::date AS day, computed_at,
+                       metric, treatment, result::text
+                FROM analysis_results
+                WHERE environment_id = ? AND flag_id = ? AND computed_at >= ? AND computed_at <= ?
+                ORDER BY day, metric, treatment, computed_at DESC
+                """,
+                rs -> {
+                    series.computeIfAbsent(rs.getString(3) + "\u0000" + rs.getString(4), k -> new ArrayList<>())
+                            .add(new DailyEffect(
+                                    rs.getObject(1, java.time.LocalDate.class),
+                                    rs.getTimestamp(2).toInstant(),
+                                    json.readValue(rs.getString(5), TreatmentView.class)));
+                },
+                environmentId,
+                flagId,
+                window.from().atOffset(ZoneOffset.UTC),
+                window.to().atOffset(ZoneOffset.UTC));
+        List<EffectOverTime> all = new ArrayList<>();
+        series.forEach((k, days) -> {
+            String[] parts = k.split("\u0000", 2);
+            all.add(new EffectOverTime(parts[0], parts[1], days));
+        });
+        return all;
     }
 
     ExperimentReport empty(Project project, Environment environment, Flag flag, Setup setup, Instant now) {
@@ -313,6 +352,7 @@ class ReportService {
                         setup.split(),
                         0L,
                         true,
+                        null,
                         null),
                 setup);
     }
@@ -419,6 +459,7 @@ class ReportService {
                         setup.split(),
                         notRandomised,
                         trustworthy,
+                        null,
                         null),
                 setup);
     }
@@ -581,6 +622,10 @@ class ReportService {
     ExperimentReport load(long runId) {
         String header = jdbc.queryForObject("SELECT report::text FROM analysis_runs WHERE id = ?", String.class, runId);
         ExperimentReport report = json.readValue(header, ExperimentReport.class);
+        long[] ids = jdbc.queryForObject(
+                "SELECT environment_id, flag_id FROM analysis_runs WHERE id = ?",
+                (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)},
+                runId);
         Map<String, List<TreatmentView>> byMetric = new LinkedHashMap<>();
         jdbc.query(
                 "SELECT metric, result::text FROM analysis_results WHERE run_id = ? ORDER BY ordinal",
@@ -590,8 +635,9 @@ class ReportService {
                 },
                 runId);
         return report.withMetrics(report.metrics().stream()
-                .map(m -> m.withTreatments(byMetric.getOrDefault(m.key(), List.of())))
-                .toList());
+                        .map(m -> m.withTreatments(byMetric.getOrDefault(m.key(), List.of())))
+                        .toList())
+                .withEffectOverTime(effectOverTime(ids[0], ids[1], report.window()));
     }
 
     private static long micros(Timestamp t) {

@@ -23,7 +23,9 @@ import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,6 +37,9 @@ class RandomisedPopulationTests {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     Api admin;
     Api sdk;
@@ -291,6 +296,52 @@ class RandomisedPopulationTests {
         assertThat(decision.get("outcome").asString()).isEqualTo("DO_NOT_SHIP");
         assertThat(decision.get("treatment").asString()).isEqualTo("on");
         assertThat(decision.get("summary").asString()).contains("Revenue, a goal of this experiment");
+    }
+
+    /**
+     * The cumulative effect day by day: each day's last analysis. Yesterday is made by moving the first analysis and
+     * the exposures it saw one day back (the analysis job cannot be made to run yesterday).
+     */
+    @Test
+    void theEffectIsReportedDayByDay() {
+        configure(List.of(), split(5000, 5000));
+        List<Object> exposures = new ArrayList<>();
+        List<Object> purchases = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            String arm = i % 2 == 0 ? "on" : "off";
+            exposures.add(impression("checkout", "u-" + i, arm, "default rule", start.plusNanos(1000L * i)));
+            purchases.add(event("u-" + i, "purchase", (arm.equals("on") ? 12.0 : 10.0) + i % 4, start.plusMillis(50)));
+        }
+        send("impressions", exposures);
+        send("events", purchases);
+        JsonNode first = refresh();
+        assertThat(first.get("effectOverTime")).hasSize(1);
+        jdbc.update("UPDATE analysis_runs SET computed_at = computed_at - interval '1 day'");
+        jdbc.update("UPDATE analysis_results SET computed_at = computed_at - interval '1 day'");
+        jdbc.update("UPDATE exposures SET first_seen = first_seen - interval '1 day'");
+
+        JsonNode report = refresh();
+        JsonNode series = report.get("effectOverTime").get(0);
+        assertThat(series.get("metric").asString()).isEqualTo("revenue");
+        assertThat(series.get("treatment").asString()).isEqualTo("on");
+        assertThat(series.get("days")).hasSize(2);
+        JsonNode yesterday = series.get("days").get(0);
+        JsonNode today = series.get("days").get(1);
+        assertThat(java.time.LocalDate.parse(yesterday.get("day").asString()))
+                .isEqualTo(
+                        java.time.LocalDate.parse(today.get("day").asString()).minusDays(1));
+        JsonNode now = metric(report, "revenue").get("treatments").get(0);
+        assertThat(today.get("result").get("absoluteLift").asDouble())
+                .isEqualTo(now.get("absoluteLift").asDouble());
+        assertThat(yesterday.get("result").get("absoluteLift").asDouble())
+                .isEqualTo(metric(first, "revenue")
+                        .get("treatments")
+                        .get(0)
+                        .get("absoluteLift")
+                        .asDouble());
+        // the stored report reads the same series
+        JsonNode stored = expect(admin.get(flagPath() + "/report"), 200).json();
+        assertThat(stored.get("effectOverTime").get(0).get("days")).hasSize(2);
     }
 
     /** A flag that serves no split randomised nobody: nothing is compared, and the report says so. */

@@ -71,6 +71,7 @@ class ReportCsvTests {
                 null,
                 0L,
                 true,
+                null,
                 null);
 
         String[] lines = ReportCsv.write(report).split("\r\n");
