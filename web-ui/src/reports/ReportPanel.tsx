@@ -1,7 +1,8 @@
 import { Alert, Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import type { MetricReport } from '../api/types';
+import type { ExperimentReport, MetricReport } from '../api/types';
 import { Empty, Loading, ProblemAlert } from '../components/States';
 import SrmBadge from '../exposure/SrmBadge';
+import EffectOverTimeChart from './EffectOverTimeChart';
 import ForestPlot from './ForestPlot';
 import { forestRows, formatLift } from './forest';
 import { csvUrl, useRefreshReport, useReport } from './useReport';
@@ -70,7 +71,9 @@ export default function ReportPanel({ project, environment, flag, editable }: { 
       {report.metrics.length === 0 ? (
         <Empty title="No metrics to report">Attach success metrics on the Metrics tab; guardrails apply on their own.</Empty>
       ) : (
-        report.metrics.map((m) => <MetricSection key={m.key} metric={m} />)
+        report.metrics.map((m) => (
+          <MetricSection key={m.key} metric={m} series={(report.effectOverTime ?? []).filter((e) => e.metric === m.key)} />
+        ))
       )}
       <Text size="xs" c="dimmed">
         Intervals are always-valid (sequential) unless marked fixed: you may look as often as you like. Each bar is a treatment's interval; one entirely right of 0 (left, for lower-is-better metrics) is a significant change.
@@ -79,7 +82,7 @@ export default function ReportPanel({ project, environment, flag, editable }: { 
   );
 }
 
-function MetricSection({ metric }: { metric: MetricReport }) {
+function MetricSection({ metric, series }: { metric: MetricReport; series: NonNullable<ExperimentReport['effectOverTime']> }) {
   const rows = forestRows(metric.treatments);
   return (
     <Paper withBorder p="sm" component="section" aria-label={`Metric ${metric.name}`}>
@@ -114,6 +117,7 @@ function MetricSection({ metric }: { metric: MetricReport }) {
             No interval yet (too few users or no variance).
           </Text>
         )}
+        {series.length > 0 && <EffectOverTimeChart metric={metric.key} series={series} />}
         <Table.ScrollContainer minWidth={560}>
           <Table fz="sm" aria-label={`${metric.name} by treatment`}>
             <Table.Thead>
