@@ -170,7 +170,8 @@ class ReportController {
                             + "' yet: the analysis job computes it within dimmer.analysis.interval once the flag has"
                             + " exposure, or an editor can compute it now with POST …/report/refresh");
         }
-        return reports.load(run.get().id());
+        // The day-by-day series is for people reading the report; jobs reading reports (alerts) do without it.
+        return reports.withEffectOverTime(reports.load(run.get().id()), environment.getId(), flag.getId());
     }
 
     private ExperimentReport fresh(Actor actor, String projectKey, String environmentKey, String flagKey)
@@ -179,7 +180,8 @@ class ReportController {
         Environment environment = lookup.environment(project, environmentKey);
         Flag flag = flags.find(projectKey, flagKey);
         actor.requireEditorOf(projectKey);
-        return reports.refresh(project, environment, flag, null);
+        return reports.withEffectOverTime(
+                reports.refresh(project, environment, flag, null), environment.getId(), flag.getId());
     }
 
     private static ResponseEntity<?> render(ExperimentReport report, String format, String accept) {

@@ -288,7 +288,12 @@ class ReportService {
         Inputs inputs = inputs(environment, setup, summary);
         ExperimentReport report = compute(project, environment, flag, setup, inputs.firstExposure(), now, incremental);
         store(environment.getId(), flag.getId(), report, inputs.fingerprint(), System.nanoTime() - started);
-        return report.withEffectOverTime(effectOverTime(environment.getId(), flag.getId(), report.window()));
+        return report;
+    }
+
+    /** The report with its day-by-day series ({@link #effectOverTime}). */
+    ExperimentReport withEffectOverTime(ExperimentReport report, long environmentId, long flagId) {
+        return report.withEffectOverTime(effectOverTime(environmentId, flagId, report.window()));
     }
 
     /**
@@ -622,10 +627,6 @@ class ReportService {
     ExperimentReport load(long runId) {
         String header = jdbc.queryForObject("SELECT report::text FROM analysis_runs WHERE id = ?", String.class, runId);
         ExperimentReport report = json.readValue(header, ExperimentReport.class);
-        long[] ids = jdbc.queryForObject(
-                "SELECT environment_id, flag_id FROM analysis_runs WHERE id = ?",
-                (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2)},
-                runId);
         Map<String, List<TreatmentView>> byMetric = new LinkedHashMap<>();
         jdbc.query(
                 "SELECT metric, result::text FROM analysis_results WHERE run_id = ? ORDER BY ordinal",
@@ -635,9 +636,8 @@ class ReportService {
                 },
                 runId);
         return report.withMetrics(report.metrics().stream()
-                        .map(m -> m.withTreatments(byMetric.getOrDefault(m.key(), List.of())))
-                        .toList())
-                .withEffectOverTime(effectOverTime(ids[0], ids[1], report.window()));
+                .map(m -> m.withTreatments(byMetric.getOrDefault(m.key(), List.of())))
+                .toList());
     }
 
     private static long micros(Timestamp t) {
