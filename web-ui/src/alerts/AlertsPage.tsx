@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { Anchor, Badge, Button, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import type { AlertView } from '../api/types';
 import { fieldError } from '../api/problem';
@@ -8,6 +8,7 @@ import { ago } from '../components/time';
 import { useEnvironments } from '../projects/useProjects';
 import { canEdit, useSession } from '../session/useSession';
 import { useAlertAction, useAlerts } from './useAlerts';
+import { useFilterParams } from '../components/filterParams';
 
 const STATUS_COLORS: Record<string, string> = { OPEN: 'red', ACKNOWLEDGED: 'yellow', RESOLVED: 'gray' };
 const KIND_LABELS: Record<string, string> = { GUARDRAIL: 'guardrail', SRM: 'sample ratio mismatch', NO_TRAFFIC: 'no traffic' };
@@ -15,7 +16,7 @@ const KIND_LABELS: Record<string, string> = { GUARDRAIL: 'guardrail', SRM: 'samp
 /** What Dimmer found wrong with a project's flags: guardrail breaches, sample ratio mismatches, flags with no traffic. */
 export default function AlertsPage() {
   const { project = '' } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useFilterParams();
   const { session } = useSession();
   const { environments } = useEnvironments(project);
   const filters = {
@@ -25,12 +26,6 @@ export default function AlertsPage() {
     kind: params.get('kind') ?? 'ALL',
   };
   const { alerts, loading, error } = useAlerts(project, filters);
-  const set = (name: string, value: string | null) =>
-    setParams((p) => {
-      if (value) p.set(name, value);
-      else p.delete(name);
-      return p;
-    });
   const editable = canEdit(session, project);
   return (
     <Stack>

@@ -1,13 +1,13 @@
-import { useSearchParams } from 'react-router';
 import { Button, Group, Stack, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { Empty, Loading, ProblemAlert } from '../components/States';
 import AuditEntryCard from './AuditEntryCard';
 import { useAudit } from './useAudit';
+import { useFilterParams } from '../components/filterParams';
 
 /** Every change of anything, newest first; filters live in the address so a filtered view can be shared. */
 export default function AuditPage() {
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useFilterParams();
   const filters = {
     project: params.get('project') ?? '',
     flag: params.get('flag') ?? '',
@@ -19,12 +19,6 @@ export default function AuditPage() {
     ...debounced,
     since: debounced.since ? new Date(debounced.since).toISOString() : undefined,
   });
-  const set = (name: string, value: string) =>
-    setParams((p) => {
-      if (value) p.set(name, value);
-      else p.delete(name);
-      return p;
-    });
   return (
     <Stack>
       <Title order={1} size="h2">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { Empty, Loading, ProblemAlert } from '../components/States';
@@ -8,6 +8,7 @@ import { canEdit, useSession } from '../session/useSession';
 import { useFlagSummaries } from './useFlags';
 import { StateBadge } from './TargetingPanel';
 import CreateFlagModal from './CreateFlagModal';
+import { useFilterParams } from '../components/filterParams';
 
 const KINDS = ['release', 'experiment', 'ops', 'permission'];
 
@@ -15,7 +16,7 @@ const KINDS = ['release', 'experiment', 'ops', 'permission'];
 export default function FlagListPage() {
   const { project = '' } = useParams();
   const { session } = useSession();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useFilterParams({ replace: true });
   const [creating, setCreating] = useState(false);
   const filters = {
     q: params.get('q') ?? '',
@@ -26,15 +27,6 @@ export default function FlagListPage() {
   };
   const [debounced] = useDebouncedValue(filters, 250);
   const { summaries, loading, error } = useFlagSummaries(project, debounced);
-  const set = (name: string, value: string | null) =>
-    setParams(
-      (p) => {
-        if (value) p.set(name, value);
-        else p.delete(name);
-        return p;
-      },
-      { replace: true },
-    );
   const environments = [...new Set(summaries.flatMap((s) => s.environments.map((e) => e.environment)))];
 
   return (

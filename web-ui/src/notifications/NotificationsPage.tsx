@@ -1,4 +1,4 @@
-import { useParams, useSearchParams } from 'react-router';
+import { useParams } from 'react-router';
 import { Badge, Button, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { Empty, Loading, ProblemAlert } from '../components/States';
 import { ago } from '../components/time';
@@ -6,23 +6,18 @@ import { canEdit, useSession } from '../session/useSession';
 import { useTeams } from '../teams/useTeams';
 import DeliveryLog from './DeliveryLog';
 import { useNotifications, useRedeliver } from './useNotifications';
+import { useFilterParams } from '../components/filterParams';
 
 /** What was sent to whom and whether it arrived: each notification with its attempts; dead ones can be redelivered. */
 export default function NotificationsPage() {
   const { project = '' } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useFilterParams();
   const { session } = useSession();
   const { teams } = useTeams(project);
   const filters = { status: params.get('status') ?? '', team: params.get('team') ?? '', kind: params.get('kind') ?? '', flag: params.get('flag') ?? '' };
   const { notifications, loading, error } = useNotifications(project, filters);
   const redeliver = useRedeliver(project);
   const editable = canEdit(session, project);
-  const set = (name: string, value: string | null) =>
-    setParams((p) => {
-      if (value) p.set(name, value);
-      else p.delete(name);
-      return p;
-    });
   return (
     <Stack>
       <Title order={1} size="h2">

@@ -1,26 +1,21 @@
-import { useParams, useSearchParams } from 'react-router';
+import { useParams } from 'react-router';
 import { Group, Select, Stack, TextInput, Title } from '@mantine/core';
 import { Empty, Loading, ProblemAlert } from '../components/States';
 import { useEnvironments } from '../projects/useProjects';
 import { canEdit, useSession } from '../session/useSession';
 import ScheduleTable from './ScheduleTable';
 import { useCancelSchedule, useProjectSchedules } from './useSchedules';
+import { useFilterParams } from '../components/filterParams';
 
 /** Every scheduled change of a project, filtered by environment, flag and status (kept in the address). */
 export default function SchedulesPage() {
   const { project = '' } = useParams();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useFilterParams();
   const { session } = useSession();
   const { environments } = useEnvironments(project);
   const filters = { environment: params.get('env') ?? '', flag: params.get('flag') ?? '', status: params.get('status') ?? 'PENDING' };
   const { schedules, loading, error } = useProjectSchedules(project, filters);
   const cancel = useCancelSchedule(project);
-  const set = (name: string, value: string | null) =>
-    setParams((p) => {
-      if (value) p.set(name, value);
-      else p.delete(name);
-      return p;
-    });
   return (
     <Stack>
       <Title order={1} size="h2">

@@ -49,48 +49,21 @@ public record ExperimentReport(
 
     /** The same report with other metric sections (stored runs keep their rows apart from the header). */
     ExperimentReport withMetrics(List<MetricReport> replaced) {
-        return new ExperimentReport(
-                project,
-                environment,
-                flag,
-                computedAt,
-                window,
-                control,
-                message,
-                arms,
-                excludedMultiTreatmentUsers,
-                srm,
-                replaced,
-                split,
-                notRandomisedUsers,
-                trustworthy,
-                decision,
-                effectOverTime);
+        return copy(replaced, decision, effectOverTime);
     }
 
     /** The same report with its decision. */
     ExperimentReport withDecision(Decision made) {
-        return new ExperimentReport(
-                project,
-                environment,
-                flag,
-                computedAt,
-                window,
-                control,
-                message,
-                arms,
-                excludedMultiTreatmentUsers,
-                srm,
-                metrics,
-                split,
-                notRandomisedUsers,
-                trustworthy,
-                made,
-                effectOverTime);
+        return copy(metrics, made, effectOverTime);
     }
 
     /** The same report with its effect over time. */
     ExperimentReport withEffectOverTime(List<EffectOverTime> series) {
+        return copy(metrics, decision, series);
+    }
+
+    /** The parts a report gains after it is computed or read back; everything else is what the analysis found. */
+    private ExperimentReport copy(List<MetricReport> metrics, Decision decision, List<EffectOverTime> effectOverTime) {
         return new ExperimentReport(
                 project,
                 environment,
@@ -107,7 +80,7 @@ public record ExperimentReport(
                 notRandomisedUsers,
                 trustworthy,
                 decision,
-                series);
+                effectOverTime);
     }
 
     /**
