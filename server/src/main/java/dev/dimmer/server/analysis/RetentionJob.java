@@ -122,13 +122,15 @@ class RetentionJob {
             }
             try {
                 Instant now = clock.instant();
-                long[] exposures;
-                // Wait for a running analysis to finish, and keep the next from starting while exposures go.
-                call(c, "SELECT pg_advisory_lock(?)", AnalysisJob.LOCK);
-                try {
-                    exposures = deleteExposures(now);
-                } finally {
-                    call(c, "SELECT pg_advisory_unlock(?)", AnalysisJob.LOCK);
+                long[] exposures = new long[5];
+                if (!expiredExposures(now).isEmpty()) {
+                    // Wait for a running analysis to finish, and keep the next from starting while exposures go.
+                    call(c, "SELECT pg_advisory_lock(?)", AnalysisJob.LOCK);
+                    try {
+                        exposures = deleteExposures(expiredExposures(now), now);
+                    } finally {
+                        call(c, "SELECT pg_advisory_unlock(?)", AnalysisJob.LOCK);
+                    }
                 }
                 long[] runs = deleteHistory(now);
                 long[] state = deleteIdleState(now);
@@ -161,11 +163,14 @@ class RetentionJob {
         }
     }
 
-    /** [flags, exposures, metric changes, state flags, state users] */
-    private long[] deleteExposures(Instant now) {
-        List<Object[]> candidates = jdbc.query(
+    /**
+     * The flags whose exposures have expired: [environment id, flag key, flag id or null, no longer analysed]. One
+     * {@code GROUP BY} over {@code exposures}, like each analysis run's.
+     */
+    private List<Object[]> expiredExposures(Instant now) {
+        return jdbc.query(
                 """
-                SELECT s.environment_id, s.flag, f.id
+                SELECT s.environment_id, s.flag, f.id, (e.id IS NULL OR e.archived OR f.id IS NULL OR f.archived)
                 FROM (SELECT environment_id, flag, max(first_seen) AS newest FROM exposures GROUP BY 1, 2) s
                 LEFT JOIN environments e ON e.id = s.environment_id
                 LEFT JOIN flags f ON f.project_id = e.project_id AND f.key = s.flag
@@ -173,16 +178,31 @@ class RetentionJob {
                    OR (s.newest < ? AND (e.id IS NULL OR e.archived OR f.id IS NULL OR f.archived))
                 ORDER BY 1, 2
                 """,
-                (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), (Long) rs.getObject(3)},
+                (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), (Long) rs.getObject(3), rs.getBoolean(4)},
                 Timestamp.from(now.minus(properties.exposuresIdle())),
                 Timestamp.from(now.minus(properties.exposuresArchived())));
+    }
+
+    /** [flags, exposures, metric changes, state flags, state users] */
+    private long[] deleteExposures(List<Object[]> candidates, Instant now) {
         long[] total = new long[5];
         for (Object[] candidate : candidates) {
             long environmentId = (Long) candidate[0];
             String flag = (String) candidate[1];
             Long flagId = (Long) candidate[2];
+            Instant cutoff =
+                    now.minus((Boolean) candidate[3] ? properties.exposuresArchived() : properties.exposuresIdle());
             long[] deleted = transactions.execute(status -> {
                 long[] d = new long[5];
+                // still expired? A user exposed since the candidates were read keeps the experiment alive.
+                Timestamp newest = jdbc.queryForObject(
+                        "SELECT max(first_seen) FROM exposures WHERE environment_id = ? AND flag = ?",
+                        Timestamp.class,
+                        environmentId,
+                        flag);
+                if (newest == null || !newest.toInstant().isBefore(cutoff)) {
+                    return d;
+                }
                 if (flagId != null) {
                     AnalysisState.Deleted state = deleteState(new long[] {environmentId, flagId});
                     d[3] = state.flags();
@@ -192,7 +212,7 @@ class RetentionJob {
                 d[1] = jdbc.update("DELETE FROM exposures WHERE environment_id = ? AND flag = ?", environmentId, flag);
                 return d;
             });
-            total[0]++;
+            total[0] += deleted[1] > 0 ? 1 : 0;
             for (int i = 1; i < total.length; i++) {
                 total[i] += deleted[i];
             }
