@@ -59,13 +59,14 @@ class AnalysisState implements DroppedEventsListener {
         if (flags.isEmpty()) {
             return new Deleted(0, 0);
         }
+        int states;
         try (PreparedStatement s = c.prepareStatement(
                 "DELETE FROM analysis_state WHERE (environment_id, flag_id) IN (SELECT * FROM unnest(?::bigint[],"
                         + " ?::bigint[]))")) {
             bind(c, s, flags);
-            s.executeUpdate();
+            states = s.executeUpdate();
         }
-        return deleteRows(c, flags);
+        return new Deleted(states, deleteRows(c, flags).users());
     }
 
     /** The arms and per-user rows of these flags (their {@code analysis_state} row is already deleted). */
