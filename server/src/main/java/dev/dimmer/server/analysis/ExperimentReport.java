@@ -146,8 +146,8 @@ public record ExperimentReport(
      *     exploratory success metric never decides, an exploratory guardrail can stop a ship but not clear one
      *     (docs/statistics.md "Metric versions")
      * @param definitionVersion the version of the metric's definition analysed; null in older reports
-     * @param startVersion when the metric was redefined after the start, the version it had at the start (the
-     *     confirmatory question), else null
+     * @param startVersion when the metric was redefined after the start (even if reverted since), the version it had
+     *     at the start (the confirmatory question), else null
      * @param redefinedAfterStart the definition analysed differs from the one the experiment started with; null in
      *     older reports
      * @param summary one sentence per treatment, joined
