@@ -75,10 +75,39 @@ export default function ReportPanel({ project, environment, flag, editable }: { 
           <MetricSection key={m.key} metric={m} series={(report.effectOverTime ?? []).filter((e) => e.metric === m.key)} />
         ))
       )}
+      {(report.metricChanges ?? []).length > 0 && <MetricChanges changes={report.metricChanges ?? []} />}
       <Text size="xs" c="dimmed">
         Intervals are always-valid (sequential) unless marked fixed: you may look as often as you like. Each bar is a treatment's interval; one entirely right of 0 (left, for lower-is-better metrics) is a significant change.
       </Text>
     </Stack>
+  );
+}
+
+/** Every metric redefined or removed after the start: what changed, who, when. Such metrics no longer decide. */
+function MetricChanges({ changes }: { changes: NonNullable<ExperimentReport['metricChanges']> }) {
+  return (
+    <Paper withBorder p="sm" component="section" aria-label="Metrics changed after the start">
+      <Title order={3} size="h5">
+        Metrics changed after the start
+      </Title>
+      <Text size="xs" c="dimmed" mb={4}>
+        A metric redefined after the experiment started is exploratory: it no longer decides, and a redefined guardrail can stop a ship but not clear one.
+      </Text>
+      <Stack gap={2}>
+        {changes.map((c, i) => (
+          <Text size="sm" key={i} data-testid="metric-change">
+            <strong>{c.name}</strong>{' '}
+            {c.change === 'REDEFINED'
+              ? `redefined (version ${c.fromVersion} → ${c.toVersion}): ${c.fields.map((f) => `${f.field} ${f.from} → ${f.to}`).join(', ')}`
+              : `removed (${c.reason ?? 'no longer analysed'})`}
+            <Text span size="xs" c="dimmed">
+              {' '}
+              by {c.changedBy}, {new Date(c.changedAt).toLocaleString()}
+            </Text>
+          </Text>
+        ))}
+      </Stack>
+    </Paper>
   );
 }
 
@@ -99,10 +128,16 @@ function MetricSection({ metric, series }: { metric: MetricReport; series: NonNu
               guardrail
             </Badge>
           )}
-          {metric.exploratory && (
-            <Badge color="yellow" size="sm" variant="light">
-              added after start
+          {metric.redefinedAfterStart ? (
+            <Badge color="yellow" size="sm" variant="light" title={`version ${metric.startVersion} at the start, now ${metric.definitionVersion}`}>
+              redefined after start
             </Badge>
+          ) : (
+            metric.exploratory && (
+              <Badge color="yellow" size="sm" variant="light">
+                added after start
+              </Badge>
+            )
           )}
         </Group>
         {metric.summary && (

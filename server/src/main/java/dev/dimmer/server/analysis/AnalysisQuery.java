@@ -581,17 +581,20 @@ class AnalysisQuery {
         update(
                 c,
                 """
-                INSERT INTO analysis_state (environment_id, flag_id, signature, snapshot, window_to, excluded)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO analysis_state (environment_id, flag_id, signature, snapshot, window_to, excluded,
+                    events_from)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (environment_id, flag_id) DO UPDATE SET signature = excluded.signature,
-                    snapshot = excluded.snapshot, window_to = excluded.window_to, excluded = excluded.excluded
+                    snapshot = excluded.snapshot, window_to = excluded.window_to, excluded = excluded.excluded,
+                    events_from = excluded.events_from
                 """,
                 scope.environmentId(),
                 scope.flagId(),
                 scope.signature(),
                 snapshot,
                 utc(scope.to()),
-                totals.excluded());
+                totals.excluded(),
+                scope.lowest());
         update(
                 c,
                 "DELETE FROM analysis_state_arms WHERE environment_id = ? AND flag_id = ?",

@@ -14,10 +14,13 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * <ol>
  *   <li>{@code INVESTIGATE}: a sample ratio mismatch, or no split (nothing randomised): no number can be trusted;
  *   <li>{@code DO_NOT_SHIP}: a guardrail is breached (significantly worse) or a confirmatory success metric is
- *       significantly worse, for some treatment;
+ *       significantly worse, for some treatment; a guardrail redefined after the start (exploratory) counts here too,
+ *       as it does for alerts and the automatic kill: evidence of harm is not set aside;
  *   <li>{@code SHIP}: a treatment whose confirmatory success metrics are all improved or inconclusive, at least one
- *       improved after the Bonferroni correction, and whose guardrails are all healthy (non-inferior) — or, for a
- *       flag without success metrics (a release), a treatment whose guardrails are all healthy;
+ *       improved after the Bonferroni correction, and whose confirmatory guardrails are all healthy (non-inferior) —
+ *       or, for a flag without confirmatory success metrics (a release), a treatment whose confirmatory guardrails are
+ *       all healthy. A guardrail redefined after the start cannot vouch for a ship (loosening its margin after seeing
+ *       the data must not turn a "not shown safe" into a ship);
  *   <li>{@code KEEP_RUNNING} otherwise, with the sample per arm still needed to detect the minimum detectable effect
  *       on the first confirmatory success metric (80 % power, at its corrected α).
  * </ol>
@@ -67,6 +70,8 @@ public record Decision(String outcome, String treatment, String summary, String 
                 .toList();
         List<MetricReport> guardrails =
                 report.metrics().stream().filter(MetricReport::guardrail).toList();
+        List<MetricReport> confirmatoryGuardrails =
+                guardrails.stream().filter(g -> !g.exploratory()).toList();
         List<String> treatments = report.arms().stream()
                 .filter(a -> !a.control() && a.users() > 0)
                 .map(ExperimentReport.ArmView::treatment)
@@ -76,16 +81,6 @@ public record Decision(String outcome, String treatment, String summary, String 
                     "KEEP_RUNNING",
                     null,
                     "There is nothing to compare yet: only the control has randomised users. Keep running.",
-                    RULE,
-                    null);
-        }
-        if (success.isEmpty() && guardrails.isEmpty()) {
-            return new Decision(
-                    "KEEP_RUNNING",
-                    null,
-                    "No metric decides this flag: it has no success metric attached before its start and the project"
-                            + " has no guardrail. Attach the metrics the change is meant to move, or define"
-                            + " guardrails, to get a decision.",
                     RULE,
                     null);
         }
@@ -115,8 +110,22 @@ public record Decision(String outcome, String treatment, String summary, String 
                 }
             }
         }
+        if (success.isEmpty() && confirmatoryGuardrails.isEmpty()) {
+            return new Decision(
+                    "KEEP_RUNNING",
+                    null,
+                    "No metric decides this flag: it has no success metric attached before its start (and not"
+                            + " redefined since), and the project has no guardrail"
+                            + (guardrails.isEmpty()
+                                    ? ""
+                                    : " defined as it was at the start (redefined ones are exploratory)")
+                            + ". Attach the metrics the change is meant to move, or define guardrails, to get a"
+                            + " decision.",
+                    RULE,
+                    null);
+        }
         for (String t : treatments) {
-            boolean guardrailsHealthy = guardrails.stream().allMatch(g -> {
+            boolean guardrailsHealthy = confirmatoryGuardrails.stream().allMatch(g -> {
                 TreatmentView v = view(g, t);
                 return v != null && "HEALTHY".equals(v.guardrailStatus());
             });
@@ -144,7 +153,7 @@ public record Decision(String outcome, String treatment, String summary, String 
         if (!success.isEmpty()) {
             waiting.add("no success metric has moved significantly yet");
         }
-        if (guardrails.stream()
+        if (confirmatoryGuardrails.stream()
                 .anyMatch(g -> g.treatments().stream().anyMatch(v -> !"HEALTHY".equals(v.guardrailStatus())))) {
             waiting.add("not every guardrail is shown safe yet");
         }

@@ -28,6 +28,8 @@ import java.util.List;
  * @param decision what to do, in plain words, and the rule that produced it; null in older reports
  * @param effectOverTime per metric and treatment, the cumulative result as of the end of each day of the experiment
  *     (the day's last stored analysis), so a chart can show the effect converging; null where not read
+ * @param metricChanges every metric of this experiment redefined or removed after its start here, with what changed,
+ *     who did it and when (docs/statistics.md "Metric versions"), oldest first; null in older reports
  */
 public record ExperimentReport(
         String project,
@@ -45,7 +47,8 @@ public record ExperimentReport(
         Long notRandomisedUsers,
         Boolean trustworthy,
         Decision decision,
-        List<EffectOverTime> effectOverTime) {
+        List<EffectOverTime> effectOverTime,
+        List<MetricChange> metricChanges) {
 
     /** The same report with other metric sections (stored runs keep their rows apart from the header). */
     ExperimentReport withMetrics(List<MetricReport> replaced) {
@@ -80,8 +83,33 @@ public record ExperimentReport(
                 notRandomisedUsers,
                 trustworthy,
                 decision,
-                effectOverTime);
+                effectOverTime,
+                metricChanges);
     }
+
+    /**
+     * A metric of this experiment changed after its start (the flag's first exposure here).
+     *
+     * @param change REDEFINED (a new version of its definition) or REMOVED (detached from the flag, archived, or no
+     *     longer a guardrail: see {@code reason})
+     * @param fromVersion the definition's version before the change
+     * @param toVersion the new version (REDEFINED), else null
+     * @param fields what changed, old → new (REDEFINED), else empty
+     * @param changedBy who made the change (as the audit log names them)
+     */
+    public record MetricChange(
+            String metric,
+            String name,
+            String change,
+            Integer fromVersion,
+            Integer toVersion,
+            List<DefinitionChange> fields,
+            String reason,
+            String changedBy,
+            Instant changedAt) {}
+
+    /** One field of a metric's definition, before and after a change, as text. */
+    public record DefinitionChange(String field, String from, String to) {}
 
     /**
      * One metric's comparison of one treatment, day by day.
@@ -113,8 +141,15 @@ public record ExperimentReport(
             String status, Double pValue, Double chiSquare, int degreesOfFreedom, boolean mismatch, String weights) {}
 
     /**
-     * @param exploratory a success metric attached after the flag's first exposure here ("added after start"): not
-     *     part of the decision nor of the Bonferroni family
+     * @param exploratory a success metric attached after the flag's first exposure here ("added after start"), or a
+     *     metric redefined after it ({@code redefinedAfterStart}): not confirmatory. Not in the Bonferroni family; an
+     *     exploratory success metric never decides, an exploratory guardrail can stop a ship but not clear one
+     *     (docs/statistics.md "Metric versions")
+     * @param definitionVersion the version of the metric's definition analysed; null in older reports
+     * @param startVersion when the metric was redefined after the start (even if reverted since), the version it had
+     *     at the start (the confirmatory question), else null
+     * @param redefinedAfterStart the definition analysed differs from the one the experiment started with; null in
+     *     older reports
      * @param summary one sentence per treatment, joined
      */
     public record MetricReport(
@@ -126,6 +161,9 @@ public record ExperimentReport(
             boolean guardrail,
             boolean exploratory,
             Instant addedAt,
+            Integer definitionVersion,
+            Integer startVersion,
+            Boolean redefinedAfterStart,
             String summary,
             List<TreatmentView> treatments) {
 
@@ -141,6 +179,9 @@ public record ExperimentReport(
                     guardrail,
                     exploratory,
                     addedAt,
+                    definitionVersion,
+                    startVersion,
+                    redefinedAfterStart,
                     joined.isEmpty() ? summary : joined,
                     views);
         }

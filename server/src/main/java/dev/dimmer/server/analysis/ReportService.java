@@ -5,7 +5,9 @@ import dev.dimmer.server.analysis.AnalysisQuery.ArmCount;
 import dev.dimmer.server.analysis.AnalysisQuery.MetricInput;
 import dev.dimmer.server.analysis.ExperimentReport.ArmView;
 import dev.dimmer.server.analysis.ExperimentReport.DailyEffect;
+import dev.dimmer.server.analysis.ExperimentReport.DefinitionChange;
 import dev.dimmer.server.analysis.ExperimentReport.EffectOverTime;
+import dev.dimmer.server.analysis.ExperimentReport.MetricChange;
 import dev.dimmer.server.analysis.ExperimentReport.MetricReport;
 import dev.dimmer.server.analysis.ExperimentReport.Srm;
 import dev.dimmer.server.analysis.ExperimentReport.TreatmentView;
@@ -14,7 +16,10 @@ import dev.dimmer.server.flags.Flag;
 import dev.dimmer.server.flags.FlagTreatments;
 import dev.dimmer.server.metrics.FlagMetrics;
 import dev.dimmer.server.metrics.Metric;
+import dev.dimmer.server.metrics.MetricHistory;
+import dev.dimmer.server.metrics.MetricHistory.ExperimentChange;
 import dev.dimmer.server.metrics.MetricRepository;
+import dev.dimmer.server.metrics.MetricVersion;
 import dev.dimmer.server.projects.Environment;
 import dev.dimmer.server.projects.Project;
 import dev.dimmer.server.stats.Aggregation;
@@ -87,14 +92,50 @@ class ReportService {
         }
     }
 
-    /** The configuration a report depends on. */
+    /**
+     * The configuration a report depends on.
+     *
+     * @param changes what happened to the experiment's metrics after its start (redefinitions, removals)
+     */
     record Setup(
             String control,
             List<String> treatments,
             ExperimentSplit split,
             ExperimentSettings settings,
             List<FlagMetrics.Attached> success,
-            List<Metric> guardrails) {
+            List<Metric> guardrails,
+            List<ExperimentChange> changes) {
+
+        /**
+         * The definition the metric had when the experiment started, if it was redefined since (the version before
+         * its first redefinition here); empty when it was not.
+         */
+        Optional<MetricVersion> startDefinition(Metric metric) {
+            return changes.stream()
+                    .filter(c -> c.metricId() == metric.getId() && c.change() == MetricHistory.Change.REDEFINED)
+                    .findFirst()
+                    .map(ExperimentChange::from);
+        }
+
+        /** The changes as the report lists them. */
+        List<MetricChange> changeViews() {
+            return changes.stream()
+                    .map(c -> new MetricChange(
+                            c.metricKey(),
+                            c.metricName(),
+                            c.change().name(),
+                            c.from() == null ? null : c.from().version(),
+                            c.to() == null ? null : c.to().version(),
+                            c.from() == null || c.to() == null
+                                    ? List.of()
+                                    : c.from().differences(c.to()).stream()
+                                            .map(f -> new DefinitionChange(f.field(), f.from(), f.to()))
+                                            .toList(),
+                            c.reason(),
+                            c.changedBy(),
+                            c.changedAt()))
+                    .toList();
+        }
 
         /** The relative change the decision's remaining sample is computed for. */
         double minimumDetectableEffect() {
@@ -132,6 +173,7 @@ class ReportService {
                     .append(a.addedAt()));
             guardrails.forEach(
                     m -> s.append(";g:").append(m.getId()).append('v').append(m.getVersion()));
+            changes.forEach(c -> s.append(";c:").append(c.id()));
             return s.toString();
         }
     }
@@ -142,6 +184,7 @@ class ReportService {
     private final AnalysisQuery query;
     private final FlagMetrics flagMetrics;
     private final MetricRepository metrics;
+    private final MetricHistory history;
     private final FlagTreatments treatments;
     private final FlagConfigurationRepository configurations;
     private final ExperimentSplits splits;
@@ -154,6 +197,7 @@ class ReportService {
             AnalysisQuery query,
             FlagMetrics flagMetrics,
             MetricRepository metrics,
+            MetricHistory history,
             FlagTreatments treatments,
             FlagConfigurationRepository configurations,
             ExperimentSplits splits,
@@ -164,6 +208,7 @@ class ReportService {
         this.query = query;
         this.flagMetrics = flagMetrics;
         this.metrics = metrics;
+        this.history = history;
         this.treatments = treatments;
         this.configurations = configurations;
         this.splits = splits;
@@ -188,7 +233,8 @@ class ReportService {
                 .filter(a -> !a.metric().isArchived() && !a.metric().isGuardrail()) // guardrails are listed below
                 .toList();
         List<Metric> guardrails = metrics.findByProjectIdAndGuardrailTrueAndArchivedFalse(flag.getProjectId());
-        return new Setup(control, names, split, settings, success, guardrails);
+        List<ExperimentChange> changes = history.changes(environment.getId(), flag.getId());
+        return new Setup(control, names, split, settings, success, guardrails, changes);
     }
 
     /** The exposure summary of every flag with exposure, by environment id and flag key (one scan of exposures). */
@@ -358,7 +404,8 @@ class ReportService {
                         0L,
                         true,
                         null,
-                        null),
+                        null,
+                        setup.changeViews()),
                 setup);
     }
 
@@ -465,7 +512,8 @@ class ReportService {
                         notRandomised,
                         trustworthy,
                         null,
-                        null),
+                        null,
+                        setup.changeViews()),
                 setup);
     }
 
@@ -541,24 +589,43 @@ class ReportService {
                 shares);
     }
 
-    /** Confirmatory success metrics, exploratory ones, then guardrails; without results yet. */
+    /**
+     * Confirmatory success metrics, exploratory ones (attached after the start, or redefined since), then guardrails;
+     * without results yet.
+     */
     private static List<MetricReport> metricHeaders(Setup setup, Instant firstExposure) {
         List<MetricReport> confirmatory = new ArrayList<>();
         List<MetricReport> exploratory = new ArrayList<>();
         for (FlagMetrics.Attached a : setup.success()) {
             boolean late = firstExposure != null && a.addedAt().isAfter(firstExposure);
-            (late ? exploratory : confirmatory).add(header(a.metric(), late, a.addedAt()));
+            MetricReport header = header(a.metric(), late, a.addedAt(), setup);
+            (header.exploratory() ? exploratory : confirmatory).add(header);
         }
         List<MetricReport> all = new ArrayList<>(confirmatory);
         all.addAll(exploratory);
-        setup.guardrails().forEach(m -> all.add(header(m, false, null)));
+        setup.guardrails().forEach(m -> all.add(header(m, false, null, setup)));
         return all;
     }
 
-    private static MetricReport header(Metric m, boolean exploratory, Instant addedAt) {
-        String summary = exploratory
-                ? m.getName() + ": added after start (exploratory); not part of the decision."
-                : m.getName() + ": no comparison yet.";
+    /**
+     * A metric's row: exploratory when attached after the start ({@code late}) or when its definition now differs from
+     * the one the experiment started with (a later version; reverting to the start's definition makes it
+     * confirmatory again, since that is the question asked before the start).
+     */
+    private static MetricReport header(Metric m, boolean late, Instant addedAt, Setup setup) {
+        Optional<MetricVersion> start = setup.startDefinition(m);
+        boolean redefined = start.isPresent() && !start.get().sameDefinitionAs(m);
+        String summary;
+        if (redefined) {
+            summary = m.getName() + ": redefined after start (version "
+                    + start.get().version() + " → "
+                    + m.getDefinitionVersion() + ", exploratory); "
+                    + (m.isGuardrail() ? "it can stop a ship but not clear one." : "not part of the decision.");
+        } else if (late) {
+            summary = m.getName() + ": added after start (exploratory); not part of the decision.";
+        } else {
+            summary = m.getName() + ": no comparison yet.";
+        }
         return new MetricReport(
                 m.getKey(),
                 m.getName(),
@@ -566,8 +633,11 @@ class ReportService {
                 m.getAggregation().name(),
                 m.getDirection().name(),
                 m.isGuardrail(),
-                exploratory,
+                late || redefined,
                 addedAt,
+                m.getDefinitionVersion(),
+                start.map(MetricVersion::version).orElse(null),
+                redefined,
                 summary,
                 List.of());
     }

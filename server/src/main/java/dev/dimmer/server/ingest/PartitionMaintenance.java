@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,6 +17,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -31,9 +33,14 @@ import org.springframework.stereotype.Component;
  * {@link #LOCK} with {@code pg_try_advisory_xact_lock} and does nothing when another replica holds it. Ingestion
  * calls {@link #ensureDays} when a row finds no partition (a replica that started before midnight and whose job has
  * not run yet); that path waits for the lock instead, since it needs the partition.
+ *
+ * <p>Before dropping {@code events} partitions it tells every {@link DroppedEventsListener}, in the same transaction,
+ * so that data derived from the dropped events (the analysis's per-user partials) never outlives them.
+ *
+ * <p>Public for the tests of other features that drop partitions (the analysis's retention tests).
  */
 @Component
-class PartitionMaintenance {
+public class PartitionMaintenance {
 
     /** Advisory lock id of this job ("DIMMERPT" in ASCII). */
     static final long LOCK = 0x44494d4d45525054L;
@@ -47,15 +54,21 @@ class PartitionMaintenance {
     private final DataSource dataSource;
     private final IngestProperties properties;
     private final Clock clock;
+    private final ObjectProvider<DroppedEventsListener> listeners;
 
-    PartitionMaintenance(DataSource dataSource, IngestProperties properties, Clock clock) {
+    PartitionMaintenance(
+            DataSource dataSource,
+            IngestProperties properties,
+            Clock clock,
+            ObjectProvider<DroppedEventsListener> listeners) {
         this.dataSource = dataSource;
         this.properties = properties;
         this.clock = clock;
+        this.listeners = listeners;
     }
 
     /** What one run did. */
-    record Outcome(boolean ran, List<String> created, List<String> dropped) {}
+    public record Outcome(boolean ran, List<String> created, List<String> dropped) {}
 
     @EventListener(ApplicationReadyEvent.class)
     void atStartup() {
@@ -77,7 +90,7 @@ class PartitionMaintenance {
     }
 
     /** One maintenance pass as of {@code today} with the given retention; skipped if another replica runs it. */
-    Outcome run(LocalDate today, int retentionDays) throws SQLException {
+    public Outcome run(LocalDate today, int retentionDays) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -163,8 +176,21 @@ class PartitionMaintenance {
         return created;
     }
 
-    private static List<String> dropBefore(Connection c, LocalDate cutoff) throws SQLException {
+    private List<String> dropBefore(Connection c, LocalDate cutoff) throws SQLException {
         List<String> dropped = new ArrayList<>();
+        LocalDate newestDroppedEvents = null;
+        for (LocalDate day : existing(c, "events")) {
+            if (!day.plusDays(1).isAfter(cutoff)) {
+                newestDroppedEvents = day;
+            }
+        }
+        if (newestDroppedEvents != null) {
+            Instant before =
+                    newestDroppedEvents.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            for (DroppedEventsListener listener : listeners.orderedStream().toList()) {
+                listener.eventsDropping(c, before);
+            }
+        }
         for (String table : TABLES) {
             for (LocalDate day : existing(c, table)) {
                 // day covers [day, day + 1): drop it when all of it is older than the cutoff

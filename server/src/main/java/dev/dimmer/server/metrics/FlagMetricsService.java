@@ -27,6 +27,7 @@ class FlagMetricsService {
     private final FlagTreatments treatments;
     private final MetricRepository metrics;
     private final FlagMetrics flagMetrics;
+    private final MetricHistory history;
     private final AuditLog audit;
 
     FlagMetricsService(
@@ -34,11 +35,13 @@ class FlagMetricsService {
             FlagTreatments treatments,
             MetricRepository metrics,
             FlagMetrics flagMetrics,
+            MetricHistory history,
             AuditLog audit) {
         this.flags = flags;
         this.treatments = treatments;
         this.metrics = metrics;
         this.flagMetrics = flagMetrics;
+        this.history = history;
         this.audit = audit;
     }
 
@@ -80,10 +83,40 @@ class FlagMetricsService {
         }
         v.throwIfAny();
         FlagMetricsView before = view(definition);
+        recordDetached(actor, definition, ids);
         flagMetrics.replace(definition.getId(), ids, request.controlTreatment());
         FlagMetricsView after = view(definition);
         audit.record(actor, "update-metrics", AuditTarget.flag(project, flag), before, after);
         return after;
+    }
+
+    /**
+     * For each environment where the flag has started, the success metrics this change detaches (those its report
+     * analyses: not archived, not guardrails), so the report lists them as removed after the start.
+     */
+    private void recordDetached(Actor actor, Flag flag, List<Long> kept) {
+        List<Metric> detached = flagMetrics.successMetrics(flag.getId()).stream()
+                .map(FlagMetrics.Attached::metric)
+                .filter(m -> !kept.contains(m.getId()) && !m.isArchived() && !m.isGuardrail())
+                .toList();
+        if (detached.isEmpty()) {
+            return;
+        }
+        Instant now = Instant.now();
+        for (long environmentId : history.environmentsStarted(flag.getId())) {
+            for (Metric m : detached) {
+                history.record(
+                        environmentId,
+                        flag.getId(),
+                        m,
+                        MetricHistory.Change.REMOVED,
+                        m.getDefinitionVersion(),
+                        null,
+                        "detached from the flag",
+                        now,
+                        actor.name());
+            }
+        }
     }
 
     private FlagMetricsView view(Flag flag) {

@@ -52,6 +52,13 @@ public class Metric {
 
     private boolean archived;
 
+    /**
+     * The version of the definition (event type, aggregation, direction, guardrail, margin, CUPED; {@link
+     * MetricVersion}): a new one once an experiment using the metric has started, else the same one edited in place.
+     */
+    @Column(name = "definition_version")
+    private int definitionVersion = 1;
+
     /** Starts at 1 like the column default; Hibernate bumps it on every update. */
     @Version
     private long version = 1;
@@ -124,6 +131,14 @@ public class Metric {
 
     public boolean isArchived() {
         return archived;
+    }
+
+    public int getDefinitionVersion() {
+        return definitionVersion;
+    }
+
+    void nextDefinitionVersion() {
+        definitionVersion++;
     }
 
     public long getVersion() {

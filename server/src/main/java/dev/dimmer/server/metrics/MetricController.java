@@ -47,6 +47,16 @@ class MetricController {
         return metrics.get(project, metric);
     }
 
+    /**
+     * Every version of the metric's definition, oldest first: a change after an experiment using the metric started
+     * makes a new one (docs/statistics.md "Metric versions").
+     */
+    @GetMapping("/{metric}/versions")
+    List<MetricVersionView> versions(Actor actor, @PathVariable String project, @PathVariable String metric) {
+        actor.requireReaderOf(project);
+        return metrics.versions(project, metric);
+    }
+
     @PatchMapping("/{metric}")
     MetricView update(
             Actor actor,

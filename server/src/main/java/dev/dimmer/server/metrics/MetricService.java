@@ -2,6 +2,8 @@ package dev.dimmer.server.metrics;
 
 import dev.dimmer.server.audit.AuditLog;
 import dev.dimmer.server.audit.AuditTarget;
+import dev.dimmer.server.metrics.MetricHistory.Change;
+import dev.dimmer.server.metrics.MetricHistory.Started;
 import dev.dimmer.server.projects.Lookup;
 import dev.dimmer.server.projects.Project;
 import dev.dimmer.server.security.Actor;
@@ -12,16 +14,23 @@ import java.util.Locale;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Metric definitions of a project: validated, versioned, audited. */
+/**
+ * Metric definitions of a project: validated, versioned, audited. Once an experiment using a metric has started (a
+ * flag it applies to has exposure in an environment), a change of its definition makes a new version and is recorded
+ * for each started experiment, as is archiving it ({@link MetricHistory}); before that, an edit changes the definition
+ * in place.
+ */
 @Service
 class MetricService {
 
     private final MetricRepository metrics;
+    private final MetricHistory history;
     private final Lookup lookup;
     private final AuditLog audit;
 
-    MetricService(MetricRepository metrics, Lookup lookup, AuditLog audit) {
+    MetricService(MetricRepository metrics, MetricHistory history, Lookup lookup, AuditLog audit) {
         this.metrics = metrics;
+        this.history = history;
         this.lookup = lookup;
         this.audit = audit;
     }
@@ -38,7 +47,9 @@ class MetricService {
         }
         Metric metric = new Metric(project.getId(), request.key());
         metric.apply(request);
-        MetricView view = MetricView.of(metrics.saveAndFlush(metric));
+        metrics.saveAndFlush(metric);
+        history.created(metric, actor.name());
+        MetricView view = MetricView.of(metric);
         audit.record(actor, "create", target(projectKey, metric), null, view);
         return view;
     }
@@ -70,10 +81,43 @@ class MetricService {
         request.check(v, false, metric);
         v.throwIfAny();
         MetricView before = MetricView.of(metric);
+        MetricVersion old =
+                history.version(metric.getId(), metric.getDefinitionVersion()).orElse(null);
+        List<Started> started = history.startedExperimentsUsing(metric); // as the metric is before the change
         metric.apply(request);
+        if (old == null || !old.sameDefinitionAs(metric)) {
+            if (started.isEmpty()) {
+                history.editedInPlace(metric, actor.name());
+            } else {
+                metric.nextDefinitionVersion();
+                history.redefined(metric, actor.name());
+                for (Started s : started) {
+                    // a guardrail that stops being one leaves the experiments it is not attached to
+                    boolean stillInPlay = metric.isGuardrail() || s.attached();
+                    history.record(
+                            s.environmentId(),
+                            s.flagId(),
+                            metric,
+                            stillInPlay ? Change.REDEFINED : Change.REMOVED,
+                            metric.getDefinitionVersion() - 1,
+                            stillInPlay ? metric.getDefinitionVersion() : null,
+                            stillInPlay ? null : "no longer a guardrail",
+                            metric.getUpdatedAt(),
+                            actor.name());
+                }
+            }
+        }
         MetricView after = MetricView.of(metrics.saveAndFlush(metric));
         audit.record(actor, "update", target(projectKey, metric), before, after);
         return after;
+    }
+
+    @Transactional(readOnly = true)
+    List<MetricVersionView> versions(String projectKey, String metricKey) {
+        Metric metric = find(projectKey, metricKey);
+        return history.versions(metric.getId()).stream()
+                .map(MetricVersionView::of)
+                .toList();
     }
 
     @Transactional
@@ -81,7 +125,20 @@ class MetricService {
         Metric metric = find(projectKey, metricKey);
         actor.requireEditorOf(projectKey);
         MetricView before = MetricView.of(metric);
+        List<Started> started = history.startedExperimentsUsing(metric); // as the metric is before archiving
         metric.setArchived(true);
+        for (Started s : started) {
+            history.record(
+                    s.environmentId(),
+                    s.flagId(),
+                    metric,
+                    Change.REMOVED,
+                    metric.getDefinitionVersion(),
+                    null,
+                    "metric archived",
+                    metric.getUpdatedAt(),
+                    actor.name());
+        }
         MetricView after = MetricView.of(metrics.saveAndFlush(metric));
         audit.record(actor, "archive", target(projectKey, metric), before, after);
         return after;

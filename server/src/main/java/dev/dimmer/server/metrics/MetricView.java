@@ -2,6 +2,12 @@ package dev.dimmer.server.metrics;
 
 import java.time.Instant;
 
+/**
+ * @param version the row's version, bumped by every change (for optimistic concurrency)
+ * @param definitionVersion the version of the definition (event type, aggregation, direction, guardrail, margin,
+ *     CUPED): a new one when the definition changes after an experiment using the metric started
+ *     ({@code GET …/metrics/{m}/versions})
+ */
 record MetricView(
         String key,
         String name,
@@ -15,6 +21,7 @@ record MetricView(
         boolean cuped,
         boolean archived,
         long version,
+        int definitionVersion,
         Instant createdAt,
         Instant updatedAt) {
 
@@ -32,6 +39,7 @@ record MetricView(
                 m.isCuped(),
                 m.isArchived(),
                 m.getVersion(),
+                m.getDefinitionVersion(),
                 m.getCreatedAt(),
                 m.getUpdatedAt());
     }

@@ -65,6 +65,9 @@ class ReportCsvTests {
                                 false,
                                 false,
                                 now,
+                                1,
+                                null,
+                                false,
                                 "",
                                 List.of())
                         .withTreatments(views)),
@@ -72,7 +75,8 @@ class ReportCsvTests {
                 0L,
                 true,
                 null,
-                null);
+                null,
+                List.of());
 
         String[] lines = ReportCsv.write(report).split("\r\n");
 
