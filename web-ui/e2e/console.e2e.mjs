@@ -6,6 +6,8 @@
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
 const A = required('DIMMER_URL_A');
@@ -26,6 +28,7 @@ const editor = { username: `editor-${run}`, password: 'editor-password-1' };
 const viewer = { username: `viewer-${run}`, password: 'viewer-password-1' };
 const measured = {};
 const results = [];
+let sdkKey = null;
 
 function required(name) {
   const value = process.env[name];
@@ -102,6 +105,14 @@ async function seed() {
   });
   await admin('PUT', `/api/v1/projects/${project}/flags/checkout-redesign/metrics`, { successMetrics: ['checkout-conversion'] });
   const key = (await admin('POST', `/api/v1/projects/${project}/environments/production/sdk-keys`, { name: 'e2e' })).json.key;
+  sdkKey = key;
+  // a second experiment, owned by the checkout team, whose traffic (sent later) is lopsided: an SRM alert
+  await admin('POST', `/api/v1/projects/${project}/flags`, { key: 'srm-demo', ownerTeam: 'checkout', kind: 'experiment' });
+  const srm = await admin('GET', `/api/v1/projects/${project}/environments/production/flags/srm-demo`);
+  await admin('PUT', `/api/v1/projects/${project}/environments/production/flags/srm-demo`, {
+    enabled: true, offTreatment: 'off', rules: [],
+    defaultServe: { split: [{ treatment: 'on', weight: 5000 }, { treatment: 'off', weight: 5000 }] },
+  }, { 'If-Match': srm.etag });
   const exposed = new Date(Date.now() - 20 * 60_000).toISOString();
   const later = new Date(Date.now() - 10 * 60_000).toISOString();
   const impressions = [];
@@ -315,6 +326,156 @@ await check('open a report with a CI bar per treatment, verdict and guardrail ba
   await screenshot(page, 'exposure');
 });
 
+// ---- a webhook receiver on loopback (the shared replicas allow 127.0.0.1 as a channel address) ----
+const received = [];
+const receiver = createServer((request, response) => {
+  const chunks = [];
+  request.on('data', (c) => chunks.push(c));
+  request.on('end', () => {
+    received.push({ headers: request.headers, body: Buffer.concat(chunks) });
+    response.writeHead(200, { 'Content-Type': 'text/plain' });
+    response.end('ok');
+  });
+});
+await new Promise((done) => receiver.listen(0, '127.0.0.1', done));
+const hookUrl = `http://127.0.0.1:${receiver.address().port}/dimmer`;
+let channelSecret = null;
+
+/** docs/guardrails.md "Verifying a webhook's signature": HMAC-SHA256 of `<timestamp>.<body>` with the channel's secret. */
+function signedBy(secret, { headers, body }) {
+  const timestamp = headers['x-dimmer-timestamp'];
+  const signature = headers['x-dimmer-signature'] || '';
+  if (!timestamp || Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
+  const expected = 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
+  return expected.length === signature.length && timingSafeEqual(Buffer.from(expected), Buffer.from(signature));
+}
+
+async function waitFor(what, probe, timeout = 4 * WAIT) {
+  const deadline = Date.now() + timeout; // a bound for a stuck server, not a speed target
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+await check('teams and channels: create the owning team and a signed webhook, secret shown once, test notification', async () => {
+  await page.goto(`/projects/${project}/teams`);
+  const form = page.getByRole('form', { name: 'New team' });
+  await form.getByLabel('Team key').fill('checkout');
+  await form.getByLabel('Team name').fill('Checkout squad');
+  await form.getByRole('button', { name: 'Create team' }).click();
+  const team = page.getByRole('region', { name: 'Team checkout' });
+  await team.waitFor();
+  const channel = team.getByRole('form', { name: 'New channel for checkout' });
+  await channel.getByLabel('Channel key').fill('oncall');
+  await channel.getByLabel('Channel name').fill('On-call pager bridge');
+  await channel.getByLabel('URL').fill(hookUrl);
+  await channel.getByRole('button', { name: 'Add channel' }).click();
+  const secret = page.getByTestId('secret');
+  await secret.waitFor();
+  channelSecret = (await secret.textContent()).trim();
+  assert(channelSecret.length >= 20, `secret shown: ${channelSecret}`);
+  await axe(page, 'teams and channels');
+  await screenshot(page, 'teams');
+  await page.getByRole('button', { name: 'Send a test notification to oncall' }).click();
+  await page.getByRole('status', { name: 'Test notification to oncall' }).waitFor();
+  const test = await waitFor('the test notification at the receiver', () => received.find((r) => r.body.toString().includes('"test"')));
+  assert(signedBy(channelSecret, test), `test notification not signed with the secret shown: ${JSON.stringify(test.headers)}`);
+  // the secret is shown once: the channel as the API lists it carries none
+  const listed = (await admin('GET', `/api/v1/projects/${project}/teams/checkout`)).json;
+  assert(!JSON.stringify(listed).includes(channelSecret), 'the secret is readable again');
+});
+
+await check('alerts: lopsided traffic raises an SRM alert to the owning team; acknowledge it with a comment', async () => {
+  const exposed = new Date(Date.now() - 15 * 60_000).toISOString();
+  const impressions = [];
+  for (let i = 0; i < 400; i++) {
+    impressions.push({ flag: 'srm-demo', key: `srm-user-${i}`, treatment: i % 4 === 0 ? 'off' : 'on', label: 'default rule', changeNumber: 3, time: exposed });
+  }
+  await sdk(sdkKey, '/api/sdk/v1/impressions', { batchId: `srm-${run}`, sdk: { name: 'e2e', version: '1', instanceId: run }, impressions });
+  // the replicas run the analysis cycle every few seconds (SharedServers); the alert opens after the next one
+  await page.goto(`/projects/${project}/alerts`);
+  const alert = page.getByRole('article', { name: /srm-demo sample ratio mismatch/ });
+  await waitFor('the SRM alert on the Alerts page', async () => {
+    if (await alert.count()) return true;
+    await page.reload();
+    await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+    return (await alert.count()) > 0;
+  });
+  await alert.getByText('team checkout', { exact: false }).waitFor();
+  await axe(page, 'alerts');
+  await screenshot(page, 'alerts');
+  await alert.getByRole('button', { name: 'Acknowledge' }).click();
+  await alert.getByLabel('Acknowledge: what are you doing about it?').fill('checking the SDK wiring of the web shop');
+  await alert.getByRole('button', { name: 'Acknowledge alert' }).click();
+  // the list shows open alerts by default: the acknowledged one moves to the Acknowledged filter
+  await alert.waitFor({ state: 'detached' });
+  await page.goto(`/projects/${project}/alerts?status=ACKNOWLEDGED`);
+  await alert.getByText(`acknowledged by user:${editor.username}`, { exact: false }).waitFor();
+  const stored = (await admin('GET', `/api/v1/alerts?project=${project}&flag=srm-demo`)).json;
+  assert(stored.length === 1 && stored[0].status === 'ACKNOWLEDGED' && stored[0].kind === 'SRM', JSON.stringify(stored));
+  // the team's signed webhook got the alert
+  const delivered = await waitFor('the SRM alert at the team webhook', () => received.find((r) => r.body.toString().includes('srm-demo')));
+  assert(signedBy(channelSecret, delivered), 'the alert notification is not signed with the channel secret');
+});
+
+await check('notifications: the delivery log shows each attempt', async () => {
+  await page.goto(`/projects/${project}/notifications?flag=srm-demo`);
+  const attempts = page.getByRole('table', { name: /^Attempts of notification \d+$/ }).first();
+  await attempts.waitFor();
+  await attempts.getByRole('cell', { name: '200', exact: true }).first().waitFor();
+  await axe(page, 'notifications');
+  await screenshot(page, 'notifications');
+});
+
+await check('rollout plan: define stages in the Plan tab and start it', async () => {
+  await page.goto(flagUrl('checkout-redesign', 'production', 'plan'));
+  await page.getByRole('button', { name: 'Define a plan' }).click();
+  const form = page.getByRole('form', { name: 'Rollout plan' });
+  await form.getByLabel('Stage 1 name').fill('dogfood 1%');
+  await form.getByRole('button', { name: 'Save plan' }).click();
+  const actions = page.getByRole('region', { name: 'Plan actions' });
+  await actions.getByRole('button', { name: 'Start' }).waitFor();
+  await actions.getByLabel('Comment (kept in the history)').fill('ramp after the dogfood week');
+  await actions.getByRole('button', { name: 'Start' }).click();
+  await page.getByText('active', { exact: true }).waitFor();
+  await page.getByRole('region', { name: 'Plan history' }).getByText(/started/).first().waitFor();
+  const plan = (await admin('GET', `/api/v1/projects/${project}/environments/production/flags/checkout-redesign/plan`)).json;
+  assert(plan.status === 'ACTIVE' && plan.currentStage === 0 && plan.stages[0].name === 'dogfood 1%', JSON.stringify(plan));
+  const config = (await admin('GET', `/api/v1/projects/${project}/environments/production/flags/checkout-redesign`)).json;
+  // a stage of w % sets the traffic gate to 2w behind an even split: w % get the treatment, as many the control
+  assert(config.trafficAllocation === 200, `stage 1 not applied: allocation ${config.trafficAllocation}`);
+  await axe(page, 'plan');
+  await screenshot(page, 'plan');
+});
+
+await check('schedules: schedule an enable for tomorrow in staging, see it on the project page, cancel it', async () => {
+  await page.goto(flagUrl('checkout-redesign', 'staging', 'schedules'));
+  const form = page.getByRole('form', { name: 'Schedule a change' });
+  const at = new Date(Date.now() + 24 * 3600_000);
+  const pad = (n) => String(n).padStart(2, '0');
+  const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  await form.getByLabel('Runs at (your time)').fill(local);
+  await form.getByRole('combobox', { name: 'Change' }).click();
+  await page.getByRole('option', { name: 'Enable', exact: true }).click();
+  await form.getByLabel('Comment').fill('launch day');
+  await form.getByRole('button', { name: 'Schedule' }).click();
+  await page.getByRole('table', { name: 'Scheduled changes' }).getByText('launch day').waitFor();
+  const listed = (await admin('GET', `/api/v1/projects/${project}/schedules`)).json;
+  const scheduled = listed.find((x) => x.comment === 'launch day');
+  assert(scheduled && scheduled.action === 'ENABLE' && scheduled.status === 'PENDING', JSON.stringify(listed));
+  await page.goto(`/projects/${project}/schedules`);
+  await page.getByRole('button', { name: `Cancel scheduled change ${scheduled.id}` }).click();
+  await waitFor('the cancelled schedule', async () => {
+    const all = (await admin('GET', `/api/v1/projects/${project}/schedules`)).json;
+    return all.find((x) => x.id === scheduled.id)?.status === 'CANCELLED';
+  });
+  await axe(page, 'schedules');
+  await screenshot(page, 'schedules');
+});
+
 await check('a stale If-Match shows the conflict message; overwrite saves', async () => {
   await page.goto(flagUrl('new-checkout'));
   await page.getByRole('button', { name: 'Add rule' }).click(); // editing starts at the version read now
@@ -386,6 +547,7 @@ await check('sign out ends the session', async () => {
 });
 
 await browser.close();
+receiver.close();
 
 writeFileSync(join(OUT, 'measurements.json'), JSON.stringify(measured, null, 2));
 console.log(`first load: sign-in page ${(measured.signInPage?.bytes / 1024).toFixed(1)} KB in ${measured.signInPage?.requests} requests; ` +

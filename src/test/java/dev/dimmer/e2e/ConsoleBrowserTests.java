@@ -17,8 +17,9 @@ import org.springframework.util.ClassUtils;
 /**
  * The web console in a real browser: Debian's Chromium, driven by playwright-core from {@code web-ui/e2e/console.e2e.mjs},
  * against two server replicas on one PostgreSQL database. The script signs in, creates a flag, adds a rule, ramps
- * it, kills it, reads the audit log and a report, checks a viewer, a stale If-Match and (once sessions live in
- * PostgreSQL) the same session on the other replica; it runs axe-core on each screen, measures the first load and
+ * it, kills it, reads the audit log and a report, sets up a team with a signed webhook, acknowledges an SRM alert the
+ * real analysis cycle opened, reads a delivery log, starts a rollout plan, schedules and cancels a change, checks a
+ * viewer, a stale If-Match and (once sessions live in PostgreSQL) the same session on the other replica; it runs axe-core on each screen, measures the first load and
  * writes screenshots under {@code target/console-e2e/}. {@code -Ddimmer.screenshots.update=true} also refreshes
  * {@code docs/images/}.
  */
@@ -83,6 +84,8 @@ class ConsoleBrowserTests {
         assertThat(output).contains(" passed, 0 failed");
         assertThat(out.resolve("flag-targeting-desktop.png")).exists();
         assertThat(out.resolve("report-mobile.png")).exists();
+        assertThat(out.resolve("plan-desktop.png")).exists();
+        assertThat(out.resolve("alerts-desktop.png")).exists();
     }
 
     /** Spring Session JDBC keeps sessions in PostgreSQL, so a session made on replica A is valid on B. */

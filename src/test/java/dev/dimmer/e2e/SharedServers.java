@@ -13,6 +13,17 @@ final class SharedServers {
     private static DimmerServer replicaA;
     private static DimmerServer replicaB;
 
+    /**
+     * What the console's browser test needs of the shared replicas: an analysis cycle every few seconds (so an SRM alert
+     * opens while the browser waits, by the real job and not a faked result), and a webhook receiver on loopback
+     * (channel URLs on the server's own host are refused unless the operator allows them).
+     */
+    private static final String[] ARGS = {
+        "--dimmer.analysis.interval=PT5S",
+        "--dimmer.analysis.settle=PT0S",
+        "--dimmer.notifications.allow-addresses=127.0.0.1/32"
+    };
+
     private SharedServers() {}
 
     static synchronized TestDatabase database() {
@@ -25,7 +36,7 @@ final class SharedServers {
     /** Replica A: the one tests send admin changes to. */
     static synchronized DimmerServer replicaA() {
         if (replicaA == null) {
-            replicaA = DimmerServer.start(database());
+            replicaA = DimmerServer.start(database(), ARGS);
         }
         return replicaA;
     }
@@ -34,7 +45,7 @@ final class SharedServers {
     static synchronized DimmerServer replicaB() {
         if (replicaB == null) {
             replicaA(); // A runs the migrations first
-            replicaB = DimmerServer.start(database());
+            replicaB = DimmerServer.start(database(), ARGS);
         }
         return replicaB;
     }
