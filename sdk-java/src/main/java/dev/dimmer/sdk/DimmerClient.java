@@ -409,8 +409,10 @@ public final class DimmerClient implements AutoCloseable {
         if (result.errorCode() == null) {
             if (deduper.firstInWindow(flag, key, result.treatment(), result.label(), dedupeWindow.current())) {
                 counters.evaluationsOther.increment();
+                long now = clock.millis();
+                dedupeWindow.observe(now);
                 impressions.offer(new PendingImpression(
-                        flag, key, result.treatment(), result.label(), result.changeNumber(), clock.millis()));
+                        flag, key, result.treatment(), result.label(), result.changeNumber(), now));
             } else {
                 counters.impressionsDeduplicated.increment();
             }

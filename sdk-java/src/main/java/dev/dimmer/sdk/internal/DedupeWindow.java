@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * hour. So with the system clock and a window of at least {@value #MIN_TICKED_WINDOW_MILLIS} ms, the window number
  * lives in a field that evaluations read (a plain load on x86) and a timer on the client's scheduler moves on at
  * each boundary. The flush task calls {@link #refresh()} too, so that a timer delayed by a suspended machine or a
- * stepped wall clock is caught up within a flush interval.
+ * stepped wall clock is caught up within a flush interval, and so does every recorded impression, which reads the
+ * clock for its time anyway ({@link #observe}).
  *
  * <p><b>Trade-off.</b> Just after a boundary, until the timer has run (normally under a millisecond, at most one flush
  * interval), an evaluation still counts in the window that ended: a tuple already recorded in it is not recorded
@@ -77,6 +78,16 @@ public final class DedupeWindow {
     public void refresh() {
         if (ticked) {
             moveTo(clock.millis() / windowMillis);
+        }
+    }
+
+    /**
+     * Moves the window on if {@code nowMillis}, a time the caller read from the clock anyway (to stamp an
+     * impression), is past a boundary the timer has not marked yet. A field read when it is not.
+     */
+    public void observe(long nowMillis) {
+        if (ticked && nowMillis / windowMillis > current.get()) {
+            moveTo(nowMillis / windowMillis);
         }
     }
 

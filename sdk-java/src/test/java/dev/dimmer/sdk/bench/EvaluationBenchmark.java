@@ -15,8 +15,10 @@ import dev.dimmer.sdk.snapshot.Treatment;
 import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.FeatureProvider;
 import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.LayeredEvaluationContext;
 import dev.openfeature.sdk.NoOpProvider;
 import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.Value;
 import io.getunleash.DefaultUnleash;
 import io.getunleash.Unleash;
@@ -57,11 +59,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * for its users again and again. {@code clientFirstImpression} gives every call a key never seen
  * before (2<sup>20</sup> rotating keys, more than the dedupe cache holds), so each call records an
  * impression: for information, it is the cost of a user's first request in a window. {@code
- * openFeature} is the OpenFeature client ({@code getBooleanValue}) with the Dimmer provider, and
- * {@code openFeatureNoOp} the same call with OpenFeature's {@link NoOpProvider}: the difference is
- * what the Dimmer provider costs, the rest is OpenFeature's own. The clients talk to a {@link
- * FakeDimmerServer} on loopback (polling, no stream) that answers impression batches with 202
- * without parsing them.
+ * openFeature} is the OpenFeature client ({@code getBooleanValue}) with the Dimmer provider; {@code
+ * openFeatureNoOp} the same call with OpenFeature's {@link NoOpProvider}, what OpenFeature costs around a provider that
+ * does nothing; {@code openFeatureProviderOnly} the Dimmer provider called directly with the layered context the
+ * OpenFeature client would hand it, Dimmer's own share. The clients talk to a {@link FakeDimmerServer} on loopback
+ * (polling, no stream) that answers impression batches with 202 without parsing them.
  *
  * <p>Run (see docs/performance.md): {@code java -cp <test classpath> dev.dimmer.sdk.bench.EvaluationBenchmark
  * -f 1 -wi 3 -i 5 -prof gc}. The Unleash client is built offline from a bootstrap string; its
@@ -224,11 +226,20 @@ public class EvaluationBenchmark {
 
     @State(Scope.Benchmark)
     public static class OpenFeatureDimmer extends OpenFeature {
+        DimmerProvider provider;
+        /** What the OpenFeature client hands a provider: the invocation context layered over empty ones. */
+        final EvaluationContext[] layered = new EvaluationContext[USERS];
+
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             server = new FakeDimmerServer(snapshot());
             server.discardPosts = true;
-            start(new DimmerProvider(() -> builder(server).build()));
+            provider = new DimmerProvider(() -> builder(server).build());
+            start(provider);
+            for (int i = 0; i < USERS; i++) {
+                layered[i] = new LayeredEvaluationContext(
+                        ImmutableContext.EMPTY, ImmutableContext.EMPTY, ImmutableContext.EMPTY, contexts[i]);
+            }
         }
     }
 
@@ -274,6 +285,13 @@ public class EvaluationBenchmark {
     public boolean openFeature(OpenFeatureDimmer of) {
         int i = next++ & (USERS - 1);
         return of.client.getBooleanValue(FLAG, false, of.contexts[i]);
+    }
+
+    /** The Dimmer provider alone, called as the OpenFeature client calls it: Dimmer's own part of {@code openFeature}. */
+    @Benchmark
+    public ProviderEvaluation<Boolean> openFeatureProviderOnly(OpenFeatureDimmer of) {
+        int i = next++ & (USERS - 1);
+        return of.provider.getBooleanEvaluation(FLAG, false, of.layered[i]);
     }
 
     @Benchmark

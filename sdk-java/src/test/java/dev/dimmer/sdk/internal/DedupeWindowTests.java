@@ -62,6 +62,19 @@ class DedupeWindowTests {
     }
 
     @Test
+    void ticked_aTimeReadForAnImpression_movesTheWindowOnBeforeTheTimer() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:30:00Z"));
+        DedupeWindow window = new DedupeWindow(clock, HOUR, true);
+        long ten = window.current();
+        window.observe(clock.millis());
+        assertThat(window.current()).isEqualTo(ten);
+        window.observe(clock.millis() + HOUR);
+        assertThat(window.current()).isEqualTo(ten + 1);
+        window.observe(clock.millis()); // an older time, read before the boundary by another thread
+        assertThat(window.current()).isEqualTo(ten + 1);
+    }
+
+    @Test
     void ticked_theTimerMovesTheWindowAtTheBoundary() {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:59:59.950Z"));
         DedupeWindow window = new DedupeWindow(clock, HOUR, true);
