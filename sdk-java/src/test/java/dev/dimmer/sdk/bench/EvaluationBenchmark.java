@@ -184,6 +184,34 @@ public class EvaluationBenchmark {
                 .pollingInterval(Duration.ofMinutes(10));
     }
 
+    /**
+     * A large population, as a service sees in an hour: 32 768 users (within the default dedupe cache of 50 000), in a
+     * shuffled order so that consecutive calls touch unrelated memory. Their first impressions are recorded at set-up
+     * with one copy of each key; the calls pass another, equal copy, as a service passes a request's user id: a new
+     * string, so the deduper compares characters, not references.
+     */
+    @State(Scope.Thread)
+    public static class ManyUsers {
+        static final int COUNT = 1 << 15;
+        final String[] keys = new String[COUNT];
+        final List<Map<String, Object>> attributes = new ArrayList<>();
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp(Client c) {
+            List<Integer> order =
+                    new ArrayList<>(IntStream.range(0, COUNT).boxed().toList());
+            java.util.Collections.shuffle(order, new java.util.Random(42));
+            for (int i = 0; i < COUNT; i++) {
+                int user = order.get(i);
+                String key = user % 20 == 0 ? "staff-" + (user % 100) : "user-" + user;
+                attributes.add(Map.of("country", COUNTRIES[user & (USERS - 1)]));
+                c.client.getTreatment(FLAG, key, attributes.get(i)); // the first impression, with another copy
+                keys[i] = new String(key.toCharArray());
+            }
+        }
+    }
+
     /** Keys no call has used before in the current window (more than the dedupe cache holds). */
     @State(Scope.Thread)
     public static class FreshKeys {
@@ -273,6 +301,12 @@ public class EvaluationBenchmark {
     public EvaluationResult client(Client c) {
         int i = next++ & (USERS - 1);
         return c.client.getTreatment(FLAG, KEYS[i], c.attributes.get(i));
+    }
+
+    @Benchmark
+    public EvaluationResult clientManyUsers(Client c, ManyUsers many) {
+        int i = many.next++ & (ManyUsers.COUNT - 1);
+        return c.client.getTreatment(FLAG, many.keys[i], many.attributes.get(i));
     }
 
     @Benchmark
