@@ -8,6 +8,7 @@ import dev.dimmer.sdk.internal.Backoff;
 import dev.dimmer.sdk.internal.BatchSender;
 import dev.dimmer.sdk.internal.Counters;
 import dev.dimmer.sdk.internal.DaemonThreadFactory;
+import dev.dimmer.sdk.internal.DedupeWindow;
 import dev.dimmer.sdk.internal.EpisodeLog;
 import dev.dimmer.sdk.internal.ImpressionDeduper;
 import dev.dimmer.sdk.internal.Json;
@@ -90,6 +91,7 @@ public final class DimmerClient implements AutoCloseable {
     private final BatchSender<PendingImpression> impressions;
     private final BatchSender<PendingEvent> events;
     private final ImpressionDeduper deduper;
+    private final DedupeWindow dedupeWindow;
     private final Duration flushInterval;
     private final Duration closeTimeout;
     private final Set<String> loggedFlags = ConcurrentHashMap.newKeySet();
@@ -185,6 +187,7 @@ public final class DimmerClient implements AutoCloseable {
         Duration window = b.impressionDedupeWindow != null ? b.impressionDedupeWindow : Duration.ofHours(1);
         this.deduper = new ImpressionDeduper(
                 window.toMillis(), b.impressionDedupeCacheSize != null ? b.impressionDedupeCacheSize : 50_000);
+        this.dedupeWindow = new DedupeWindow(clock, window.toMillis(), b.clock == null);
         this.flushInterval = b.flushInterval != null ? b.flushInterval : Duration.ofSeconds(10);
         this.closeTimeout = b.closeTimeout != null ? b.closeTimeout : Duration.ofSeconds(5);
         this.readyView = sync.ready().thenApply(ignored -> this);
@@ -217,6 +220,7 @@ public final class DimmerClient implements AutoCloseable {
             if (!started) {
                 started = true;
                 sync.start();
+                dedupeWindow.start(scheduler);
                 long every = flushInterval.toNanos();
                 flushTask = scheduler.scheduleWithFixedDelay(this::flushNow, every, every, TimeUnit.NANOSECONDS);
             }
@@ -287,7 +291,7 @@ public final class DimmerClient implements AutoCloseable {
     public ClientStats stats() {
         Counters c = counters;
         return new ClientStats(
-                c.evaluations.sum(),
+                c.evaluations(),
                 c.impressionsQueued.sum(),
                 c.impressionsDeduplicated.sum(),
                 c.impressionsDropped.sum(),
@@ -313,6 +317,7 @@ public final class DimmerClient implements AutoCloseable {
     }
 
     private void flushNow() {
+        dedupeWindow.refresh();
         events.flush();
         impressions.flush();
     }
@@ -336,6 +341,7 @@ public final class DimmerClient implements AutoCloseable {
                 flushTask.cancel(false);
             }
         }
+        dedupeWindow.stop();
         sync.close();
         long deadline = System.nanoTime() + closeTimeout.toNanos();
         if (wasStarted) {
@@ -380,30 +386,41 @@ public final class DimmerClient implements AutoCloseable {
      *     Collection values); {@code bucketingKey}, when present, replaces the key for splits
      */
     public EvaluationResult getTreatment(String flag, String key, Map<String, ?> attributes) {
-        counters.evaluations.increment();
+        // The hot path (docs/performance.md, "SDK hot path"): on a repeat impression, the common case, this is the
+        // engine plus a volatile read, a window number read from a field and one counter increment, and allocates
+        // nothing. Each call counts once, in impressionsDeduplicated (a repeat) or in evaluationsOther (any other).
         EvaluationEngine engine = sync.engine();
         if (flag == null || key == null) {
+            counters.evaluationsOther.increment();
             return error(flag, "missing flag or key", engine);
         }
         if (engine == null) {
+            counters.evaluationsOther.increment();
             return error(flag, closed ? "client closed" : "not ready", null);
         }
         EvaluationResult result;
         try {
             result = engine.evaluate(flag, key, attributes == null ? Map.of() : attributes, CONTROL);
         } catch (RuntimeException e) {
+            counters.evaluationsOther.increment();
             logOnce(flag, "evaluation failed: " + e);
             return error(flag, "evaluation failed", engine);
         }
         if (result.errorCode() == null) {
-            if (deduper.firstInWindow(flag, key, result.treatment(), result.label(), clock.millis())) {
+            if (deduper.firstInWindow(flag, key, result.treatment(), result.label(), dedupeWindow.current())) {
+                counters.evaluationsOther.increment();
+                long now = clock.millis();
+                dedupeWindow.observe(now);
                 impressions.offer(new PendingImpression(
-                        flag, key, result.treatment(), result.label(), result.changeNumber(), clock.millis()));
+                        flag, key, result.treatment(), result.label(), result.changeNumber(), now));
             } else {
                 counters.impressionsDeduplicated.increment();
             }
-        } else if (result.errorCode() == ErrorCode.FLAG_NOT_FOUND) {
-            logOnce(flag, "flag not found in environment " + engine.environment() + "; serving the default");
+        } else {
+            counters.evaluationsOther.increment();
+            if (result.errorCode() == ErrorCode.FLAG_NOT_FOUND) {
+                logOnce(flag, "flag not found in environment " + engine.environment() + "; serving the default");
+            }
         }
         return result;
     }
@@ -686,8 +703,10 @@ public final class DimmerClient implements AutoCloseable {
 
         /**
          * Identical impressions (flag, key, treatment, label) are sent once per window (default 1
-         * hour; {@link Duration#ZERO} sends every one), remembering at most {@code cacheSize} keys
-         * (default 50 000).
+         * hour, counted from the epoch; {@link Duration#ZERO} sends every one), in a fixed table sized for {@code
+         * cacheSize} distinct ones per window (default 50 000; twice as many slots, at most 4 194 304). Past that size
+         * some are sent twice, none is lost. With the system clock and a window of a second or more, the window
+         * changes on a timer, not by reading the clock on each evaluation (see docs/sdk-java.md).
          */
         public Builder impressionDedupe(Duration window, int cacheSize) {
             unset(impressionDedupeWindow, "impressionDedupe");

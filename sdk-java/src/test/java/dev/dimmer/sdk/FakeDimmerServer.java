@@ -62,6 +62,8 @@ public final class FakeDimmerServer implements AutoCloseable {
     private final List<Stream> streams = new CopyOnWriteArrayList<>();
     private final java.util.Set<String> storedBatches = java.util.concurrent.ConcurrentHashMap.newKeySet();
     public volatile long postDelayMillis;
+    /** Answer every post 202 without parsing or keeping it (for benchmarks that send millions of impressions). */
+    public volatile boolean discardPosts;
 
     private record Stream(OutputStream out, CountDownLatch done) {}
 
@@ -234,6 +236,11 @@ public final class FakeDimmerServer implements AutoCloseable {
             return;
         }
         byte[] raw = ex.getRequestBody().readAllBytes();
+        if (discardPosts) {
+            ex.sendResponseHeaders(202, -1);
+            ex.close();
+            return;
+        }
         Map<String, Object> body = Json.MAPPER.readValue(raw, new TypeReference<Map<String, Object>>() {});
         String batchId = (String) body.get("batchId");
         if (postDelayMillis > 0) {

@@ -69,6 +69,30 @@ class ImpressionsAndEventsTests {
     }
 
     @Test
+    void impressions_onTheSystemClock_theWindowRollsOverOnATimer() {
+        // The client's own clock and a window of at least a second: the window number is kept by a timer, not read
+        // per evaluation (DedupeWindow). A repeat is skipped, and recorded again once the next window has begun.
+        client = fast(server)
+                .streaming(false)
+                .impressionDedupe(Duration.ofSeconds(1), 100)
+                .build();
+        client.start().join();
+        client.getTreatment("checkout", "user-1");
+        assertThat(client.stats().impressionsQueued()).isEqualTo(1);
+        await(
+                "a repeat skipped",
+                Duration.ofSeconds(5),
+                () -> client.getTreatment("checkout", "user-1") != null
+                        && client.stats().impressionsDeduplicated() > 0);
+        long queued = client.stats().impressionsQueued();
+        await(
+                "the same impression recorded in a later window",
+                Duration.ofSeconds(5),
+                () -> client.getTreatment("checkout", "user-1") != null
+                        && client.stats().impressionsQueued() > queued);
+    }
+
+    @Test
     void queues_areBounded_dropsCounted_callerNeverBlocks() {
         server.postDelayMillis = 2_000; // a slow server must not slow the caller
         client = fast(server)

@@ -8,7 +8,13 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Counters {
 
-    public final LongAdder evaluations = new LongAdder();
+    /**
+     * Evaluations that were not a deduplicated impression. A repeat impression, the hot path's common case, counts
+     * only in {@link #impressionsDeduplicated}, so that an evaluation pays for one counter increment, not two; the
+     * total is {@link #evaluations()}.
+     */
+    public final LongAdder evaluationsOther = new LongAdder();
+
     public final LongAdder impressionsQueued = new LongAdder();
     public final LongAdder impressionsDeduplicated = new LongAdder();
     public final LongAdder impressionsDropped = new LongAdder();
@@ -21,4 +27,9 @@ public final class Counters {
     public final LongAdder streamReconnects = new LongAdder();
     /** Batch posts the server answered with 429 (or 503 with Retry-After): waited out, not dropped. */
     public final LongAdder batchesThrottled = new LongAdder();
+
+    /** Every evaluation ({@code getTreatment} call) so far. */
+    public long evaluations() {
+        return evaluationsOther.sum() + impressionsDeduplicated.sum();
+    }
 }

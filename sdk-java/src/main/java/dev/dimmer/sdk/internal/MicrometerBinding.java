@@ -40,7 +40,10 @@ public final class MicrometerBinding {
             Object ageSource) {
         MeterRegistry r = (MeterRegistry) registry;
         Tags tags = Tags.of("instance", instance);
-        counter(r, "dimmer.sdk.evaluations", "Flag evaluations", tags, c.evaluations);
+        FunctionCounter.builder("dimmer.sdk.evaluations", c, Counters::evaluations)
+                .description("Flag evaluations")
+                .tags(tags)
+                .register(r);
         counter(r, "dimmer.sdk.impressions.queued", "Impressions queued for sending", tags, c.impressionsQueued);
         counter(
                 r,

@@ -18,6 +18,8 @@ import dev.openfeature.sdk.TrackingEventDetails;
 import dev.openfeature.sdk.Value;
 import dev.openfeature.sdk.exceptions.FatalError;
 import dev.openfeature.sdk.exceptions.GeneralError;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -76,6 +78,13 @@ public class DimmerProvider extends EventProvider {
     private volatile DimmerClient client;
     private volatile boolean initialized;
     private final List<Runnable> subscriptions = new ArrayList<>();
+
+    private static final int METADATA_SLOTS = 256;
+    private static final VarHandle METADATA_CACHE = MethodHandles.arrayElementVarHandle(CachedMetadata[].class);
+
+    private record CachedMetadata(EvaluationResult result, ImmutableMetadata metadata) {}
+
+    private final CachedMetadata[] metadataCache = new CachedMetadata[METADATA_SLOTS];
 
     /** A provider whose client comes from {@code clientFactory}, waiting up to 10 s to be ready. */
     public DimmerProvider(Supplier<DimmerClient> clientFactory) {
@@ -238,27 +247,33 @@ public class DimmerProvider extends EventProvider {
                     "treatment '" + r.treatment() + "' of flag '" + flag + "' is not a " + type + " value",
                     r);
         }
-        return ProviderEvaluation.<T>builder()
-                .value(value)
-                .variant(r.treatment())
-                .reason(r.reason().name())
-                .flagMetadata(metadata(r))
-                .build();
+        return new ProviderEvaluation<>(value, r.treatment(), r.reason().name(), null, null, metadata(r));
     }
 
-    private static <T> ProviderEvaluation<T> error(T defaultValue, ErrorCode code, String message, EvaluationResult r) {
-        ProviderEvaluation.ProviderEvaluationBuilder<T, ?, ?> b = ProviderEvaluation.<T>builder()
-                .value(defaultValue)
-                .reason(Reason.ERROR.name())
-                .errorCode(code)
-                .errorMessage(message);
-        if (r != null) {
-            b.flagMetadata(metadata(r));
+    private <T> ProviderEvaluation<T> error(T defaultValue, ErrorCode code, String message, EvaluationResult r) {
+        return new ProviderEvaluation<>(
+                defaultValue,
+                null,
+                Reason.ERROR.name(),
+                code,
+                message,
+                r == null ? ImmutableMetadata.EMPTY : metadata(r));
+    }
+
+    /**
+     * The flag metadata of {@code r}, built once per result: the engine returns the same prebuilt {@link
+     * EvaluationResult} for every key served by the same rule, treatment or state, so the metadata (an immutable
+     * map, boxed change number) is looked up by the result's identity in a small direct-mapped cache instead of being
+     * built per call. A miss (an error result, built per call, or a slot taken by another result) builds it as
+     * before; racing threads at worst both build it. Entries keep at most {@value #METADATA_SLOTS} results of old
+     * snapshots alive.
+     */
+    private ImmutableMetadata metadata(EvaluationResult r) {
+        int slot = System.identityHashCode(r) & (METADATA_SLOTS - 1);
+        CachedMetadata cached = (CachedMetadata) METADATA_CACHE.getAcquire(metadataCache, slot);
+        if (cached != null && cached.result() == r) {
+            return cached.metadata();
         }
-        return b.build();
-    }
-
-    private static ImmutableMetadata metadata(EvaluationResult r) {
         ImmutableMetadata.ImmutableMetadataBuilder m =
                 ImmutableMetadata.builder().addLong("changeNumber", r.changeNumber());
         if (r.label() != null) {
@@ -267,16 +282,19 @@ public class DimmerProvider extends EventProvider {
         if (r.ruleId() != null) {
             m.addString("ruleId", r.ruleId());
         }
-        return m.build();
+        ImmutableMetadata metadata = m.build();
+        if (r.errorCode() == null) { // error results are built per call: caching one would only evict a served one
+            METADATA_CACHE.setRelease(metadataCache, slot, new CachedMetadata(r, metadata));
+        }
+        return metadata;
     }
 
-    private static Map<String, Object> attributes(EvaluationContext ctx) {
-        Map<String, Object> all = ctx.asObjectMap();
-        if (all.containsKey(EvaluationContext.TARGETING_KEY)) {
-            all = new HashMap<>(all);
-            all.remove(EvaluationContext.TARGETING_KEY);
-        }
-        return all;
+    /**
+     * The context's attributes for the engine: a view that converts only the attributes a rule asks for (see {@link
+     * ContextAttributes}), instead of copying the whole context into a map per evaluation.
+     */
+    private static Map<String, ?> attributes(EvaluationContext ctx) {
+        return new ContextAttributes(ctx);
     }
 
     private static Integer toInteger(Object config) {

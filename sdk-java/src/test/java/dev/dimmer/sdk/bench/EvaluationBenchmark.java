@@ -1,7 +1,10 @@
 package dev.dimmer.sdk.bench;
 
+import dev.dimmer.sdk.DimmerClient;
+import dev.dimmer.sdk.FakeDimmerServer;
 import dev.dimmer.sdk.eval.EvaluationEngine;
 import dev.dimmer.sdk.eval.EvaluationResult;
+import dev.dimmer.sdk.openfeature.DimmerProvider;
 import dev.dimmer.sdk.snapshot.Condition;
 import dev.dimmer.sdk.snapshot.FlagConfig;
 import dev.dimmer.sdk.snapshot.Rule;
@@ -9,6 +12,14 @@ import dev.dimmer.sdk.snapshot.Serve;
 import dev.dimmer.sdk.snapshot.Snapshot;
 import dev.dimmer.sdk.snapshot.Split;
 import dev.dimmer.sdk.snapshot.Treatment;
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.FeatureProvider;
+import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.LayeredEvaluationContext;
+import dev.openfeature.sdk.NoOpProvider;
+import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.openfeature.sdk.ProviderEvaluation;
+import dev.openfeature.sdk.Value;
 import io.getunleash.DefaultUnleash;
 import io.getunleash.Unleash;
 import io.getunleash.UnleashContext;
@@ -17,6 +28,7 @@ import io.getunleash.util.UnleashConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +53,18 @@ import org.openjdk.jmh.annotations.TearDown;
  * 5% in the key list, 20% in the country list, the rest reaching the split. {@code dimmerSplitPath}
  * is the slowest path alone: both lists miss, then traffic gate and bucketing.
  *
+ * <p>What a service pays (issue 14): {@code client} is the same evaluation through the public {@link
+ * DimmerClient#getTreatment} with impressions on (default one-hour dedupe window): after the first
+ * pass over the population every call is a repeat, the common case of a service evaluating a flag
+ * for its users again and again. {@code clientFirstImpression} gives every call a key never seen
+ * before (2<sup>20</sup> rotating keys, more than the dedupe cache holds), so each call records an
+ * impression: for information, it is the cost of a user's first request in a window. {@code
+ * openFeature} is the OpenFeature client ({@code getBooleanValue}) with the Dimmer provider; {@code
+ * openFeatureNoOp} the same call with OpenFeature's {@link NoOpProvider}, what OpenFeature costs around a provider that
+ * does nothing; {@code openFeatureProviderOnly} the Dimmer provider called directly with the layered context the
+ * OpenFeature client would hand it, Dimmer's own share. The clients talk to a {@link FakeDimmerServer} on loopback
+ * (polling, no stream) that answers impression batches with 202 without parsing them.
+ *
  * <p>Run (see docs/performance.md): {@code java -cp <test classpath> dev.dimmer.sdk.bench.EvaluationBenchmark
  * -f 1 -wi 3 -i 5 -prof gc}. The Unleash client is built offline from a bootstrap string; its
  * fetcher is replaced by one that answers "not changed", so it never opens a connection, and its
@@ -56,13 +80,18 @@ public class EvaluationBenchmark {
     static final List<String> STAFF =
             IntStream.range(0, 100).mapToObj(i -> "staff-" + i).toList();
     static final List<String> NORDICS = List.of("NO", "SE", "DK", "FI", "IS");
+    static final String[] KEYS = new String[USERS];
+    static final String[] COUNTRIES = new String[USERS];
+
+    static {
+        for (int i = 0; i < USERS; i++) {
+            KEYS[i] = i % 20 == 0 ? STAFF.get(i % 100) : "user-" + i;
+            COUNTRIES[i] = i % 5 == 1 ? NORDICS.get(i % NORDICS.size()) : (i % 2 == 0 ? "US" : "DE");
+        }
+    }
 
     private EvaluationEngine engine;
-    private Unleash unleash;
-    private Path backupFile;
-    private final String[] keys = new String[USERS];
     private final List<Map<String, Object>> attributes = new ArrayList<>();
-    private final List<UnleashContext> contexts = new ArrayList<>();
     private final Map<String, Object> splitPathAttributes = Map.of("country", "US");
     private int next;
 
@@ -71,59 +100,238 @@ public class EvaluationBenchmark {
     }
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException {
-        engine = EvaluationEngine.compile(new Snapshot("bench", 1, List.of(dimmerFlag()), List.of()));
-        backupFile = Files.createTempFile("unleash-bench", ".json");
-        Files.delete(backupFile);
-        UnleashConfig config = UnleashConfig.builder()
-                .appName("dimmer-bench")
-                .instanceId("bench")
-                .unleashAPI("http://127.0.0.1:1/api")
-                .backupFile(backupFile.toString())
-                .toggleBootstrapProvider(() -> Optional.of(unleashToggles()))
-                .unleashFeatureFetcherFactory(c -> ClientFeaturesResponse::notChanged)
-                .disablePolling()
-                .disableMetrics()
-                .synchronousFetchOnInitialisation(false)
-                .build();
-        unleash = new DefaultUnleash(config);
+    public void setUp() {
+        engine = EvaluationEngine.compile(snapshot());
         for (int i = 0; i < USERS; i++) {
-            String key = i % 20 == 0 ? STAFF.get(i % 100) : "user-" + i;
-            String country = i % 5 == 1 ? NORDICS.get(i % NORDICS.size()) : (i % 2 == 0 ? "US" : "DE");
-            keys[i] = key;
-            attributes.add(Map.of("country", country));
-            contexts.add(UnleashContext.builder()
-                    .userId(key)
-                    .addProperty("country", country)
-                    .build());
-        }
-        if (!unleash.isEnabled(FLAG, contexts.get(0))) {
-            throw new IllegalStateException("Unleash did not load the bootstrap toggles");
+            attributes.add(Map.of("country", COUNTRIES[i]));
         }
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
-        unleash.shutdown();
-        Files.deleteIfExists(backupFile);
+    static Snapshot snapshot() {
+        return new Snapshot("bench", 1, List.of(dimmerFlag()), List.of());
+    }
+
+    /** The Unleash client on the same rules, offline. */
+    @State(Scope.Benchmark)
+    public static class UnleashClient {
+        Unleash unleash;
+        Path backupFile;
+        final List<UnleashContext> contexts = new ArrayList<>();
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            backupFile = Files.createTempFile("unleash-bench", ".json");
+            Files.delete(backupFile);
+            UnleashConfig config = UnleashConfig.builder()
+                    .appName("dimmer-bench")
+                    .instanceId("bench")
+                    .unleashAPI("http://127.0.0.1:1/api")
+                    .backupFile(backupFile.toString())
+                    .toggleBootstrapProvider(() -> Optional.of(unleashToggles()))
+                    .unleashFeatureFetcherFactory(c -> ClientFeaturesResponse::notChanged)
+                    .disablePolling()
+                    .disableMetrics()
+                    .synchronousFetchOnInitialisation(false)
+                    .build();
+            unleash = new DefaultUnleash(config);
+            for (int i = 0; i < USERS; i++) {
+                contexts.add(UnleashContext.builder()
+                        .userId(KEYS[i])
+                        .addProperty("country", COUNTRIES[i])
+                        .build());
+            }
+            if (!unleash.isEnabled(FLAG, contexts.get(0))) {
+                throw new IllegalStateException("Unleash did not load the bootstrap toggles");
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            unleash.shutdown();
+            Files.deleteIfExists(backupFile);
+        }
+    }
+
+    /** A started, ready {@link DimmerClient} with impressions on (default dedupe), on a loopback fake server. */
+    @State(Scope.Benchmark)
+    public static class Client {
+        FakeDimmerServer server;
+        DimmerClient client;
+        final List<Map<String, Object>> attributes = new ArrayList<>();
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            server = new FakeDimmerServer(snapshot());
+            server.discardPosts = true;
+            client = builder(server).build();
+            client.start().join();
+            for (int i = 0; i < USERS; i++) {
+                attributes.add(Map.of("country", COUNTRIES[i]));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            client.close();
+            server.close();
+        }
+    }
+
+    static DimmerClient.Builder builder(FakeDimmerServer server) {
+        return DimmerClient.builder(FakeDimmerServer.KEY)
+                .baseUrl(server.baseUrl())
+                .streaming(false)
+                .pollingInterval(Duration.ofMinutes(10));
+    }
+
+    /**
+     * A large population, as a service sees in an hour: 32 768 users (within the default dedupe cache of 50 000), in a
+     * shuffled order so that consecutive calls touch unrelated memory. Their first impressions are recorded at set-up
+     * with one copy of each key; the calls pass another, equal copy, as a service passes a request's user id: a new
+     * string, so the deduper compares characters, not references.
+     */
+    @State(Scope.Thread)
+    public static class ManyUsers {
+        static final int COUNT = 1 << 15;
+        final String[] keys = new String[COUNT];
+        final List<Map<String, Object>> attributes = new ArrayList<>();
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp(Client c) {
+            List<Integer> order =
+                    new ArrayList<>(IntStream.range(0, COUNT).boxed().toList());
+            java.util.Collections.shuffle(order, new java.util.Random(42));
+            for (int i = 0; i < COUNT; i++) {
+                int user = order.get(i);
+                String key = user % 20 == 0 ? "staff-" + (user % 100) : "user-" + user;
+                attributes.add(Map.of("country", COUNTRIES[user & (USERS - 1)]));
+                c.client.getTreatment(FLAG, key, attributes.get(i)); // the first impression, with another copy
+                keys[i] = new String(key.toCharArray());
+            }
+        }
+    }
+
+    /** Keys no call has used before in the current window (more than the dedupe cache holds). */
+    @State(Scope.Thread)
+    public static class FreshKeys {
+        static final int COUNT = 1 << 20;
+        final String[] keys = new String[COUNT];
+        int next;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            for (int i = 0; i < COUNT; i++) {
+                keys[i] = "fresh-" + i;
+            }
+        }
+    }
+
+    /** The OpenFeature client on an isolated API, with the Dimmer provider or the no-op one. */
+    public abstract static class OpenFeature {
+        FakeDimmerServer server;
+        OpenFeatureAPI api;
+        dev.openfeature.sdk.Client client;
+        final EvaluationContext[] contexts = new EvaluationContext[USERS];
+
+        void start(FeatureProvider provider) {
+            api = OpenFeatureAPI.createIsolated();
+            api.setProviderAndWait(provider);
+            client = api.getClient();
+            for (int i = 0; i < USERS; i++) {
+                contexts[i] = new ImmutableContext(KEYS[i], Map.of("country", new Value(COUNTRIES[i])));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            api.shutdown();
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class OpenFeatureDimmer extends OpenFeature {
+        DimmerProvider provider;
+        /** What the OpenFeature client hands a provider: the invocation context layered over empty ones. */
+        final EvaluationContext[] layered = new EvaluationContext[USERS];
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            server = new FakeDimmerServer(snapshot());
+            server.discardPosts = true;
+            provider = new DimmerProvider(() -> builder(server).build());
+            start(provider);
+            for (int i = 0; i < USERS; i++) {
+                layered[i] = new LayeredEvaluationContext(
+                        ImmutableContext.EMPTY, ImmutableContext.EMPTY, ImmutableContext.EMPTY, contexts[i]);
+            }
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class OpenFeatureNoOp extends OpenFeature {
+        @Setup(Level.Trial)
+        public void setUp() {
+            start(new NoOpProvider());
+        }
     }
 
     @Benchmark
     public EvaluationResult dimmer() {
         int i = next++ & (USERS - 1);
-        return engine.evaluate(FLAG, keys[i], attributes.get(i), "off");
+        return engine.evaluate(FLAG, KEYS[i], attributes.get(i), "off");
     }
 
     @Benchmark
     public EvaluationResult dimmerSplitPath() {
         int i = next++ & (USERS - 1);
-        return engine.evaluate(FLAG, keys[i | 1], splitPathAttributes, "off");
+        return engine.evaluate(FLAG, KEYS[i | 1], splitPathAttributes, "off");
     }
 
     @Benchmark
-    public boolean unleash() {
+    public boolean unleash(UnleashClient u) {
         int i = next++ & (USERS - 1);
-        return unleash.isEnabled(FLAG, contexts.get(i));
+        return u.unleash.isEnabled(FLAG, u.contexts.get(i));
+    }
+
+    @Benchmark
+    public EvaluationResult client(Client c) {
+        int i = next++ & (USERS - 1);
+        return c.client.getTreatment(FLAG, KEYS[i], c.attributes.get(i));
+    }
+
+    @Benchmark
+    public EvaluationResult clientManyUsers(Client c, ManyUsers many) {
+        int i = many.next++ & (ManyUsers.COUNT - 1);
+        return c.client.getTreatment(FLAG, many.keys[i], many.attributes.get(i));
+    }
+
+    @Benchmark
+    public EvaluationResult clientFirstImpression(Client c, FreshKeys fresh) {
+        int i = fresh.next++ & (FreshKeys.COUNT - 1);
+        return c.client.getTreatment(FLAG, fresh.keys[i], c.attributes.get(i & (USERS - 1)));
+    }
+
+    @Benchmark
+    public boolean openFeature(OpenFeatureDimmer of) {
+        int i = next++ & (USERS - 1);
+        return of.client.getBooleanValue(FLAG, false, of.contexts[i]);
+    }
+
+    /** The Dimmer provider alone, called as the OpenFeature client calls it: Dimmer's own part of {@code openFeature}. */
+    @Benchmark
+    public ProviderEvaluation<Boolean> openFeatureProviderOnly(OpenFeatureDimmer of) {
+        int i = next++ & (USERS - 1);
+        return of.provider.getBooleanEvaluation(FLAG, false, of.layered[i]);
+    }
+
+    @Benchmark
+    public boolean openFeatureNoOp(OpenFeatureNoOp of) {
+        int i = next++ & (USERS - 1);
+        return of.client.getBooleanValue(FLAG, false, of.contexts[i]);
     }
 
     static FlagConfig dimmerFlag() {
