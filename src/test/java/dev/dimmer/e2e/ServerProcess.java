@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * One replica of the real server <em>jar</em> ({@code server/target/dimmer-server-<v>-exec.jar}, the artifact that is
  * shipped) running as a child process on a loopback port, so that a test can SIGKILL it ({@link #kill()}) and start
  * it again on the same port ({@link #restart()}), as a supervisor would. Its output goes to {@code
- * target/e2e-logs/<name>.log}.
+ * target/e2e-logs/<name>.log} (restarts append to it).
  *
  * <p>The jar is found through the system property {@code dimmer.server.jar}, which {@code src/test/pom.xml} points at
  * the server module's build output: {@code ./mvnw -pl src/test -am verify} packages the server first.
@@ -74,6 +74,12 @@ final class ServerProcess implements AutoCloseable {
             String name, String jdbcUrl, String username, String password, boolean createsAdminToken, String... args) {
         ServerProcess server =
                 new ServerProcess(name, jdbcUrl, username, password, freePort(), List.of(args), createsAdminToken);
+        try {
+            Files.createDirectories(server.log.getParent());
+            Files.deleteIfExists(server.log); // a restart appends; a new launch starts the log afresh
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         server.spawn();
         return server;
     }
@@ -175,6 +181,11 @@ final class ServerProcess implements AutoCloseable {
 
     Api admin() {
         return Api.admin(port);
+    }
+
+    /** The process id of the running replica (the server names its notification worker {@code <pid>@<host>/…}). */
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {
