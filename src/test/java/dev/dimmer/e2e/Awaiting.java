@@ -11,12 +11,20 @@ final class Awaiting {
 
     /** Polls {@code condition} every 10 ms for at most {@code timeout}; true when it held. */
     static boolean until(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        return until(timeout, Duration.ofMillis(10), condition);
+    }
+
+    /**
+     * Polls {@code condition} every {@code every} for at most {@code timeout}; true when it held. Conditions that ask
+     * a server over HTTP poll less often, so the waiting does not load the machine that does the work.
+     */
+    static boolean until(Duration timeout, Duration every, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
                 return true;
             }
-            Thread.sleep(10);
+            Thread.sleep(every.toMillis());
         }
         return condition.getAsBoolean();
     }

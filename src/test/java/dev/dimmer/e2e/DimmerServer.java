@@ -40,6 +40,11 @@ final class DimmerServer implements AutoCloseable {
                 "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN",
                 "--logging.level.dev.dimmer=INFO"));
+        // An extra argument replaces a default of the same name (Spring would join both values with a comma).
+        for (String extra : extraArgs) {
+            String name = extra.substring(0, extra.indexOf('=') + 1);
+            args.removeIf(a -> a.startsWith(name));
+        }
         args.addAll(List.of(extraArgs));
         ConfigurableApplicationContext context =
                 new SpringApplicationBuilder(DimmerApplication.class).run(args.toArray(String[]::new));

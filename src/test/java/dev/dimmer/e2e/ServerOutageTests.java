@@ -6,6 +6,7 @@ import dev.dimmer.sdk.ClientState;
 import dev.dimmer.sdk.DimmerClient;
 import dev.dimmer.sdk.eval.EvaluationResult;
 import dev.dimmer.server.testsupport.EventStream;
+import dev.dimmer.server.testsupport.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +101,78 @@ class ServerOutageTests {
                             Duration.ofSeconds(5), () -> client.lastFailure().isPresent()))
                     .as("it did try the server, which is down")
                     .isTrue();
+        }
+    }
+
+    /**
+     * An SDK starts while its server is down: the bootstrap file makes it ready at once; it keeps asking, and when the
+     * server is back it catches up with the changes made meanwhile (here on another replica of the same database).
+     */
+    @Test
+    void sdkStartedWithTheServerDown_isReadyFromItsBootstrapFile_thenCatchesUpWhenTheServerComesBack()
+            throws Exception {
+        DimmerServer server = DimmerServer.start(SharedServers.database());
+        int port = server.port();
+        Scenario scenario;
+        String snapshotJson;
+        try {
+            scenario = Scenario.create(server, "late");
+            scenario.configure(Scenario.dogfoodThenSplit(0)); // dogfooders only
+            snapshotJson = Scenario.snapshotJson(server, scenario.sdkKey());
+        } finally {
+            server.close();
+        }
+        Path bootstrap = directory.resolve("late.json");
+        Files.writeString(bootstrap, snapshotJson);
+
+        try (DimmerClient client = Scenario.client(server, scenario.sdkKey())
+                .bootstrapFile(bootstrap)
+                .pollingInterval(Duration.ofMillis(200))
+                .streamReconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500))
+                .requestTimeout(Duration.ofSeconds(1))
+                .build()) {
+            client.start();
+            client.awaitReady(Duration.ofSeconds(5));
+            EvaluationResult fromFile = client.getTreatment("late", "user-7", attributesOf("user-7"));
+            assertThat(fromFile.treatment()).as("from the bootstrap file").isEqualTo("off");
+            assertThat(Awaiting.until(
+                            Duration.ofSeconds(5), () -> client.lastFailure().isPresent()))
+                    .as("the server is down")
+                    .isTrue();
+
+            // Meanwhile the flag changes (on replica A of the same database); the SDK cannot know yet.
+            DimmerServer other = SharedServers.replicaA();
+            Fixtures.configure(
+                    other.admin(),
+                    scenario.project(),
+                    Scenario.ENVIRONMENT,
+                    "late",
+                    Scenario.dogfoodThenSplit(10_000)); // everyone
+            assertThat(client.getTreatment("late", "user-7", attributesOf("user-7")))
+                    .isEqualTo(fromFile);
+
+            // The server comes back on its address: the SDK catches up.
+            DimmerServer back = DimmerServer.start(SharedServers.database(), "--server.port=" + port);
+            try {
+                assertThat(Awaiting.until(
+                                Duration.ofSeconds(30),
+                                () -> "on"
+                                        .equals(client.getTreatment("late", "user-7", attributesOf("user-7"))
+                                                .treatment())))
+                        .as("caught up with the change made while it was down: %s", client.stats())
+                        .isTrue();
+                assertThat(client.state()).isEqualTo(ClientState.READY);
+                // And it follows the next change.
+                scenario.configure(Scenario.dogfoodThenSplit(0));
+                assertThat(Awaiting.until(
+                                Duration.ofSeconds(10),
+                                () -> "off"
+                                        .equals(client.getTreatment("late", "user-7", attributesOf("user-7"))
+                                                .treatment())))
+                        .isTrue();
+            } finally {
+                back.close();
+            }
         }
     }
 

@@ -39,7 +39,9 @@ record NotificationProperties(
     NotificationProperties {
         interval = interval == null ? Duration.ofSeconds(5) : interval;
         timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
-        maxAttempts = maxAttempts == null ? 8 : Math.max(1, maxAttempts);
+        // 12: the 11 waits (10 s doubling to the 1 h cap, each at least half its step) add up to 1.7 h at the least,
+        // so a receiver down for an hour still gets every notification when it returns (8 gave up after 11 minutes).
+        maxAttempts = maxAttempts == null ? 12 : Math.max(1, maxAttempts);
         initialBackoff = initialBackoff == null ? Duration.ofSeconds(10) : initialBackoff;
         maxBackoff = maxBackoff == null ? Duration.ofHours(1) : maxBackoff;
         maxResponseChars = maxResponseChars == null ? 2000 : maxResponseChars;
