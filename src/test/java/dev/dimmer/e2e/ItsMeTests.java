@@ -30,12 +30,10 @@ class ItsMeTests {
     static final long DEFAULT_SEED = 7;
 
     static WebhookReceiver receiver;
-    static List<ServerProcess> replicas;
 
     @BeforeAll
-    static void startReplicas() throws InterruptedException {
+    static void startReceiver() {
         receiver = new WebhookReceiver();
-        replicas = List.of(JarReplicas.a(), JarReplicas.b());
     }
 
     @AfterAll
@@ -46,6 +44,7 @@ class ItsMeTests {
     @Test
     void theHarmfulFlagIsFoundAmongTenAndKilled_whileTheNineOthersRampTo100Percent() throws Exception {
         long seed = Long.getLong("dimmer.itsme.seed", DEFAULT_SEED);
+        List<ServerProcess> replicas = List.of(JarReplicas.a(), JarReplicas.b());
         try (ItsMeScenario scenario = new ItsMeScenario(seed, replicas, receiver)) {
             String harmful = scenario.harmful;
             scenario.startServices();
@@ -157,7 +156,9 @@ class ItsMeTests {
         StringBuilder lines = new StringBuilder();
         int errors = 0;
         for (long seed = 1; seed <= seeds; seed++) {
-            try (ItsMeScenario scenario = new ItsMeScenario(seed, replicas, receiver)) {
+            // Each seed on a fresh database and replicas, as the default test runs.
+            List<ServerProcess> pair = JarReplicas.freshPair("seed-" + seed);
+            try (ItsMeScenario scenario = new ItsMeScenario(seed, pair, receiver)) {
                 scenario.startServices();
                 scenario.start();
                 Map<String, String> status = scenario.awaitSettled(Duration.ofMinutes(4));
@@ -177,6 +178,10 @@ class ItsMeTests {
                         .append(e)
                         .append('\n');
                 System.out.println("seed " + seed + ": not carried out: " + e);
+            } finally {
+                for (ServerProcess s : pair) {
+                    s.close();
+                }
             }
             write("rates.txt", summary(outcomes) + "runs not carried out: " + errors + "\n" + lines);
         }

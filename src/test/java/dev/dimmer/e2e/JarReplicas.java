@@ -38,16 +38,26 @@ final class JarReplicas {
     private static ServerProcess replicaA;
     private static ServerProcess replicaB;
 
+    private static boolean hooked;
+
     private JarReplicas() {}
+
+    /** Child processes must not outlive the test JVM. */
+    private static synchronized void ensureHook() {
+        if (!hooked) {
+            Runtime.getRuntime().addShutdownHook(new Thread(JarReplicas::killAll, "jar-replicas-stop"));
+            hooked = true;
+        }
+    }
 
     /** Starts both replicas (at once: only A creates the admin token) and waits until both are ready. */
     static synchronized void ensureStarted() throws InterruptedException {
         if (replicaA != null && replicaA.isAlive() && replicaB.isAlive()) {
             return;
         }
+        ensureHook();
         if (database == null) {
             database = TestDatabase.create();
-            Runtime.getRuntime().addShutdownHook(new Thread(JarReplicas::killAll, "jar-replicas-stop"));
         }
         List<ServerProcess> starting = new ArrayList<>();
         if (replicaA == null || !replicaA.isAlive()) {
@@ -82,7 +92,39 @@ final class JarReplicas {
         return database;
     }
 
+    /**
+     * A pair of its own on a fresh database, for a run that must not share the shared pair's history (each seed of
+     * the "It's me" profile: analysis reads every event of the time window, so earlier runs' data would slow later
+     * ones). {@link #close()} kills both; the database is dropped when the JVM exits.
+     */
+    static List<ServerProcess> freshPair(String prefix) throws InterruptedException {
+        ensureHook();
+        TestDatabase fresh = TestDatabase.create();
+        ServerProcess a = ServerProcess.launch(prefix + "-a", fresh, true, COMPRESSED.toArray(String[]::new));
+        ServerProcess b = ServerProcess.launch(prefix + "-b", fresh, false, COMPRESSED.toArray(String[]::new));
+        FRESH.add(a);
+        FRESH.add(b);
+        try {
+            a.awaitReady();
+            b.awaitReady();
+        } catch (InterruptedException | RuntimeException | Error e) {
+            a.close();
+            b.close();
+            throw e;
+        }
+        return List.of(a, b);
+    }
+
+    private static final List<ServerProcess> FRESH = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static synchronized void killAll() {
+        for (ServerProcess s : FRESH) {
+            try {
+                s.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (ServerProcess s : new ServerProcess[] {replicaA, replicaB}) {
             if (s != null) {
                 try {

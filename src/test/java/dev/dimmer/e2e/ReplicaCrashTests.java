@@ -249,7 +249,7 @@ class ReplicaCrashTests {
                 .streamReconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1))
                 .flushInterval(Duration.ofMillis(100))
                 // A replica restart on this machine takes up to a minute; the default (5 attempts, about 8 s of
-                // backoff) would give a batch up before the replica is back (docs/sdk-java.md).
+                // backoff: DimmerClient.Builder#retries) would give a batch up before the replica is back.
                 .retries(30, Duration.ofMillis(200))
                 .closeTimeout(Duration.ofSeconds(10))
                 .build();
