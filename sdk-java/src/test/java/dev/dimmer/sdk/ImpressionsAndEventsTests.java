@@ -119,7 +119,9 @@ class ImpressionsAndEventsTests {
         assertThat(stats.eventsQueued() + stats.eventsDropped()).isEqualTo(10_000);
         assertThat(stats.eventsDropped()).isGreaterThanOrEqualTo(9_800);
         assertThat(stats.impressionsDropped()).isGreaterThanOrEqualTo(9_900);
-        assertThat(Duration.ofNanos(worst)).isLessThan(Duration.ofMillis(200));
+        // A caller that waited for the server would have waited out its delay at least once: the bound is that
+        // delay, the cause to rule out, not a speed target (a loaded machine pauses a call for 200 ms now and then).
+        assertThat(Duration.ofNanos(worst)).isLessThan(Duration.ofMillis(server.postDelayMillis));
     }
 
     @Test
