@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Which impression-dedupe window is current: {@code epochMillis / windowMillis}, asked on every evaluation.
  *
- * <p><b>Why not just read the clock.</b> Reading the wall clock costs 35–55 ns on this project's virtual machines
- * (kvm-clock; docs/performance.md, "SDK hot path"), as much as the whole evaluation, and the answer changes once an
- * hour. So with the system clock and a window of at least {@value #MIN_TICKED_WINDOW_MILLIS} ms, the window number
+ * <p><b>Why not just read the clock.</b> Reading the wall clock cost 34 ns on a quiet moment and 80–125 ns under load
+ * on this project's virtual machine (kvm-clock; {@code EvaluationBenchmark.wallClock}, docs/performance.md "SDK hot
+ * path"), as much as the whole evaluation, and the answer changes once an hour. So with the system clock and a window of at least {@value #MIN_TICKED_WINDOW_MILLIS} ms, the window number
  * lives in a field that evaluations read (a plain load on x86) and a timer on the client's scheduler moves on at
  * each boundary. The flush task calls {@link #refresh()} too, so that a timer delayed by a suspended machine or a
  * stepped wall clock is caught up within a flush interval, and so does every recorded impression, which reads the

@@ -303,6 +303,14 @@ public class EvaluationBenchmark {
         return c.client.getTreatment(FLAG, KEYS[i], c.attributes.get(i));
     }
 
+    /** What reading the wall clock costs here: why the client no longer does it per evaluation (DedupeWindow). */
+    @Benchmark
+    public long wallClock() {
+        return WALL_CLOCK.millis();
+    }
+
+    private static final java.time.Clock WALL_CLOCK = java.time.Clock.systemUTC();
+
     @Benchmark
     public EvaluationResult clientManyUsers(Client c, ManyUsers many) {
         int i = many.next++ & (ManyUsers.COUNT - 1);
