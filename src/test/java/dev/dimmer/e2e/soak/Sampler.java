@@ -49,9 +49,11 @@ final class Sampler {
 
     /**
      * With {@code forceGc}, first a full GC in both replicas (jcmd) and in this JVM, so the heap
-     * read right after is what survives a collection.
+     * read right after is what survives a collection. The sample's time is when it was actually
+     * taken, in seconds since {@code t0} (nanoTime): on a starved machine a sample can be late, and
+     * rates need the truth.
      */
-    Sample sample(double seconds, boolean forceGc) throws IOException, InterruptedException, SQLException {
+    Sample sample(long t0, boolean forceGc) throws IOException, InterruptedException, SQLException {
         double generatorAfterGc = Double.NaN;
         if (forceGc) {
             a.fullGc();
@@ -59,10 +61,14 @@ final class Sampler {
             System.gc();
             generatorAfterGc = oldGenAfterLastGcMb();
         }
-        Map<String, Integer> connections = pgConnections();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Integer> connections = new HashMap<>();
+        double postgresCpu = backends(connections);
         return new Sample(
                 seconds,
                 ProcessProbe.loadAverage(),
+                ProcessProbe.machineBusySeconds(),
+                postgresCpu,
                 forceGc,
                 replica(a, forceGc, connections),
                 replica(b, forceGc, connections),
@@ -121,18 +127,23 @@ final class Sampler {
         }
     }
 
-    private Map<String, Integer> pgConnections() throws SQLException {
-        Map<String, Integer> counts = new HashMap<>();
-        try (PreparedStatement query = pg.prepareStatement(
-                "SELECT application_name, count(*) FROM pg_stat_activity WHERE datname = ? GROUP BY 1")) {
+    /**
+     * Counts the database's backends per application name into {@code connections} and returns
+     * their CPU time so far (PostgreSQL runs a process per connection, on this machine).
+     */
+    private double backends(Map<String, Integer> connections) throws SQLException {
+        double cpu = 0;
+        try (PreparedStatement query =
+                pg.prepareStatement("SELECT application_name, pid FROM pg_stat_activity WHERE datname = ?")) {
             query.setString(1, databaseName);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    counts.put(rows.getString(1), rows.getInt(2));
+                    connections.merge(rows.getString(1), 1, Integer::sum);
+                    cpu += Math.max(0, ProcessProbe.cpuSeconds(rows.getLong(2)));
                 }
             }
         }
-        return counts;
+        return cpu;
     }
 
     static ClientStats totals(List<DimmerClient> clients) {
