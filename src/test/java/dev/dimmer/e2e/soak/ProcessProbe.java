@@ -40,7 +40,7 @@ final class ProcessProbe {
         }
     }
 
-    /** User + system CPU time so far, in seconds. */
+    /** User + system CPU time so far, in seconds; -1 when the process is gone. */
     static double cpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
@@ -50,6 +50,24 @@ final class ProcessProbe {
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
         } catch (NoSuchFileException gone) {
             return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * CPU time used so far by everything on the machine, all cores together, in seconds: the
+     * first line of {@code /proc/stat} without idle and iowait.
+     */
+    static double machineBusySeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            // cpu user nice system idle iowait irq softirq steal ...
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += i < f.length ? Long.parseLong(f[i]) : 0;
+            }
+            return busy / TICKS_PER_SECOND;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -49,6 +49,7 @@ final class ReplicaProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 javaCommand("java"),
                 "-Xmx" + settings.serverHeap(),
+                "-XX:+ExitOnOutOfMemoryError", // as docs/operations.md "JVM" asks of every deployment
                 "-jar",
                 settings.jar().toString(),
                 "--server.address=127.0.0.1",
@@ -101,14 +102,18 @@ final class ReplicaProcess implements AutoCloseable {
     }
 
     /**
-     * A full collection in the replica ({@code jcmd <pid> GC.run}, the JDK's own tool, which
-     * attaches over a local socket), so the next heap reading is what survives a GC.
+     * Starts a full collection in the replica ({@code jcmd <pid> GC.run}, the JDK's own tool, which
+     * attaches over a local socket), so a heap reading after {@link #awaitFullGc} is what survives a
+     * GC. Started for both replicas at once: on a starved machine attaching takes seconds.
      */
-    void fullGc() throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(javaCommand("jcmd"), Long.toString(pid()), "GC.run")
+    Process startFullGc() throws IOException {
+        return new ProcessBuilder(javaCommand("jcmd"), Long.toString(pid()), "GC.run")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
+    }
+
+    void awaitFullGc(Process jcmd) throws InterruptedException {
         if (!jcmd.waitFor(60, TimeUnit.SECONDS)) {
             jcmd.destroyForcibly();
             throw new IllegalStateException("jcmd GC.run on replica " + name + " took over 60 s");

@@ -10,12 +10,17 @@ import java.util.StringJoiner;
  * counters, and the change latencies of the changes sent since the previous tick.
  *
  * @param seconds since the measured part began
+ * @param machineCpuSeconds CPU time used so far by everything on the machine ({@code /proc/stat})
+ * @param postgresCpuSeconds CPU time used so far by the PostgreSQL backends serving the soak's
+ *     database (other databases on the same server are not counted)
  * @param forcedGc whether this tick first forced a full GC in every JVM (the heap-after-GC
  *     columns are filled only then)
  */
 record Sample(
         double seconds,
         double loadAverage,
+        double machineCpuSeconds,
+        double postgresCpuSeconds,
         boolean forcedGc,
         Replica a,
         Replica b,
@@ -53,7 +58,8 @@ record Sample(
     record Generator(double heapUsed, double heapAfterGc, int threads, int fds, double rss, double cpuSeconds) {}
 
     Sample withLatency(ChangeLatencies.Window window) {
-        return new Sample(seconds, loadAverage, forcedGc, a, b, generator, sdk, window);
+        return new Sample(
+                seconds, loadAverage, machineCpuSeconds, postgresCpuSeconds, forcedGc, a, b, generator, sdk, window);
     }
 
     static final List<String> REPLICA_COLUMNS = List.of(
@@ -77,7 +83,7 @@ record Sample(
 
     static String csvHeader() {
         StringJoiner h = new StringJoiner(",");
-        h.add("seconds").add("load1").add("forced_gc");
+        h.add("seconds").add("load1").add("machine_cpu_s").add("postgres_cpu_s").add("forced_gc");
         for (String replica : List.of("a", "b")) {
             REPLICA_COLUMNS.forEach(c -> h.add(replica + "_" + c));
         }
@@ -113,7 +119,11 @@ record Sample(
 
     String csvRow() {
         StringJoiner r = new StringJoiner(",");
-        r.add(number(seconds)).add(number(loadAverage)).add(forcedGc ? "1" : "0");
+        r.add(number(seconds))
+                .add(number(loadAverage))
+                .add(number(machineCpuSeconds))
+                .add(number(postgresCpuSeconds))
+                .add(forcedGc ? "1" : "0");
         for (Replica x : List.of(a, b)) {
             r.add(number(x.heapUsed()))
                     .add(number(x.heapAfterGc()))

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Takes one {@link Sample}: each replica from outside (its Prometheus scrape, {@code /proc}, its
@@ -49,23 +50,33 @@ final class Sampler {
 
     /**
      * With {@code forceGc}, first a full GC in both replicas (jcmd) and in this JVM, so the heap
-     * read right after is what survives a collection.
+     * read right after is what survives a collection. The sample's time is when it was actually
+     * taken, in seconds since {@code t0} (nanoTime): on a starved machine a sample can be late, and
+     * rates need the truth.
      */
-    Sample sample(double seconds, boolean forceGc) throws IOException, InterruptedException, SQLException {
+    Sample sample(long t0, boolean forceGc) throws IOException, InterruptedException, SQLException {
         double generatorAfterGc = Double.NaN;
         if (forceGc) {
-            a.fullGc();
-            b.fullGc();
+            Process gcA = a.startFullGc();
+            Process gcB = b.startFullGc();
             System.gc();
             generatorAfterGc = oldGenAfterLastGcMb();
+            a.awaitFullGc(gcA);
+            b.awaitFullGc(gcB);
         }
-        Map<String, Integer> connections = pgConnections();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        CompletableFuture<PrometheusText> scrapeA = scrape(a);
+        CompletableFuture<PrometheusText> scrapeB = scrape(b);
+        Map<String, Integer> connections = new HashMap<>();
+        double postgresCpu = backends(connections);
         return new Sample(
                 seconds,
                 ProcessProbe.loadAverage(),
+                ProcessProbe.machineBusySeconds(),
+                postgresCpu,
                 forceGc,
-                replica(a, forceGc, connections),
-                replica(b, forceGc, connections),
+                replica(a, scrapeA.join(), forceGc, connections),
+                replica(b, scrapeB.join(), forceGc, connections),
                 new Sample.Generator(
                         heapUsedMb(),
                         generatorAfterGc,
@@ -77,8 +88,8 @@ final class Sampler {
                 null);
     }
 
-    private Sample.Replica replica(ReplicaProcess replica, boolean afterGc, Map<String, Integer> connections) {
-        PrometheusText metrics = scrape(replica);
+    private Sample.Replica replica(
+            ReplicaProcess replica, PrometheusText metrics, boolean afterGc, Map<String, Integer> connections) {
         double heap = metrics.sum("jvm_memory_used_bytes", "area=\"heap\"") / MB;
         return new Sample.Replica(
                 heap,
@@ -104,35 +115,38 @@ final class Sampler {
                         + zeroIfAbsent(metrics.sum("dimmer_ingest_batches_total", "outcome=\"timeout\"")));
     }
 
-    /** The replica's Prometheus scrape with the admin token (a metrics token would do as well). */
-    private PrometheusText scrape(ReplicaProcess replica) {
+    /**
+     * The replica's Prometheus scrape with the admin token (a metrics token would do as well); a
+     * failed or late scrape gives empty cells, not a failed soak.
+     */
+    private CompletableFuture<PrometheusText> scrape(ReplicaProcess replica) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(replica.baseUrl() + "/actuator/prometheus"))
                 .timeout(Duration.ofSeconds(20)) // a starved replica answers late; a sample is taken every 10 s
                 .header("Authorization", "Bearer " + Api.ADMIN_TOKEN)
                 .build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? PrometheusText.parse(response.body()) : PrometheusText.EMPTY;
-        } catch (IOException e) {
-            return PrometheusText.EMPTY; // a missed scrape shows as empty cells, not as a failed soak
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return PrometheusText.EMPTY;
-        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(response ->
+                        response.statusCode() == 200 ? PrometheusText.parse(response.body()) : PrometheusText.EMPTY)
+                .exceptionally(failure -> PrometheusText.EMPTY);
     }
 
-    private Map<String, Integer> pgConnections() throws SQLException {
-        Map<String, Integer> counts = new HashMap<>();
-        try (PreparedStatement query = pg.prepareStatement(
-                "SELECT application_name, count(*) FROM pg_stat_activity WHERE datname = ? GROUP BY 1")) {
+    /**
+     * Counts the database's backends per application name into {@code connections} and returns
+     * their CPU time so far (PostgreSQL runs a process per connection, on this machine).
+     */
+    private double backends(Map<String, Integer> connections) throws SQLException {
+        double cpu = 0;
+        try (PreparedStatement query =
+                pg.prepareStatement("SELECT application_name, pid FROM pg_stat_activity WHERE datname = ?")) {
             query.setString(1, databaseName);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    counts.put(rows.getString(1), rows.getInt(2));
+                    connections.merge(rows.getString(1), 1, Integer::sum);
+                    cpu += Math.max(0, ProcessProbe.cpuSeconds(rows.getLong(2)));
                 }
             }
         }
-        return counts;
+        return cpu;
     }
 
     static ClientStats totals(List<DimmerClient> clients) {

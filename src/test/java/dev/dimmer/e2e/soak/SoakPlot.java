@@ -80,7 +80,9 @@ final class SoakPlot {
                         List.of(
                                 rate("A", A, s -> s.a().cpuSeconds()),
                                 rate("B", B, s -> s.b().cpuSeconds()),
-                                rate("generator", GENERATOR, s -> s.generator().cpuSeconds()))),
+                                rate("generator", GENERATOR, s -> s.generator().cpuSeconds()),
+                                rate("PostgreSQL", OTHER, Sample::postgresCpuSeconds),
+                                rate("whole machine", "#7f7f7f", Sample::machineCpuSeconds))),
                 new SvgChart.Panel(
                         "Load generator (" + settings.clients() + " SDK clients): threads, fds",
                         List.of(

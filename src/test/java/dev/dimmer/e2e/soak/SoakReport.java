@@ -184,12 +184,23 @@ final class SoakReport {
         double seconds = Math.max(1e-9, last.seconds() - first.seconds());
         // A scrape can fail on a starved machine (empty cells): differences use the first and last known values.
         line(
-                "CPU over the measured part (cores): A %.2f, B %.2f, generator %.2f; GC pauses A %.1f s, B %.1f s;"
+                "CPU over the measured part (cores): A %.2f, B %.2f, generator %.2f, PostgreSQL backends of the"
+                        + " soak's database %.2f; the whole machine %.2f of %d, so other work %.2f; GC pauses A %.1f s,"
+                        + " B %.1f s;"
                         + " Hikari timeouts A %.0f, B %.0f, most pending %.0f; ingest batches stored A %.0f, B %.0f,"
                         + " shed (429) A %.0f, B %.0f",
                 growth(samples, s -> s.a().cpuSeconds()) / seconds,
                 growth(samples, s -> s.b().cpuSeconds()) / seconds,
                 growth(samples, s -> s.generator().cpuSeconds()) / seconds,
+                growth(samples, Sample::postgresCpuSeconds) / seconds,
+                growth(samples, Sample::machineCpuSeconds) / seconds,
+                Runtime.getRuntime().availableProcessors(),
+                (growth(samples, Sample::machineCpuSeconds)
+                                - growth(samples, s -> s.a().cpuSeconds())
+                                - growth(samples, s -> s.b().cpuSeconds())
+                                - growth(samples, s -> s.generator().cpuSeconds())
+                                - growth(samples, Sample::postgresCpuSeconds))
+                        / seconds,
                 growth(samples, s -> s.a().gcPauseSeconds()),
                 growth(samples, s -> s.b().gcPauseSeconds()),
                 growth(samples, s -> s.a().hikariTimeouts()),

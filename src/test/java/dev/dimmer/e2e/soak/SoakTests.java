@@ -155,7 +155,7 @@ class SoakTests {
                         || tick == settings.samples() - 1
                         || (!settings.fullGcEvery().isZero()
                                 && elapsedMillis % settings.fullGcEvery().toMillis() == 0);
-                Sample sample = sampler.sample(elapsedMillis / 1000.0, forceGc);
+                Sample sample = sampler.sample(t0, forceGc);
                 samples.add(sample);
                 report.progress(
                         sample,
