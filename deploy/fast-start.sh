@@ -22,6 +22,11 @@ if [ "$(basename "$jar")" != dimmer-server.jar ]; then
   mv "$destination/$(basename "$jar")" "$destination/dimmer-server.jar"
 fi
 cd "$destination"
+destination=$(pwd)
+# The archive records the class path exactly as the training run spells it, and the JVM refuses (silently, unless
+# -Xshare:on) an archive whose class path differs from its own: so train with the absolute path that the service
+# will be started with.
+#
 # The training run refreshes the application context (every singleton created, nothing started) and exits. It needs
 # no database: Flyway is off, Hibernate does not read JDBC metadata, and connections (to a closed port) fail fast.
 SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:1/training \
@@ -31,5 +36,5 @@ java -XX:ArchiveClassesAtExit=dimmer.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
   -Dspring.jpa.properties.hibernate.boot.allow_jdbc_metadata_access=false \
   -Dspring.jpa.database-platform=org.hibernate.dialect.PostgreSQLDialect \
   -Dlogging.level.root=ERROR -Dspring.main.banner-mode=off \
-  -jar dimmer-server.jar
+  -jar "$destination/dimmer-server.jar"
 echo "prepared $destination: java -XX:SharedArchiveFile=$destination/dimmer.jsa -jar $destination/dimmer-server.jar"

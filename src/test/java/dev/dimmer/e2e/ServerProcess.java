@@ -37,6 +37,8 @@ final class ServerProcess implements AutoCloseable {
     private final String password;
     private final int port;
     private final List<String> args;
+    private final Path jar;
+    private final List<String> jvmOptions;
     private final boolean createsAdminToken;
     private final Path log;
     private Process process;
@@ -48,6 +50,8 @@ final class ServerProcess implements AutoCloseable {
             String password,
             int port,
             List<String> args,
+            Path jar,
+            List<String> jvmOptions,
             boolean createsAdminToken) {
         this.name = name;
         this.jdbcUrl = jdbcUrl;
@@ -55,6 +59,8 @@ final class ServerProcess implements AutoCloseable {
         this.password = password;
         this.port = port;
         this.args = List.copyOf(args);
+        this.jar = jar;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.createsAdminToken = createsAdminToken;
         this.log = Path.of("target", "e2e-logs", name + ".log");
     }
@@ -72,8 +78,28 @@ final class ServerProcess implements AutoCloseable {
 
     static ServerProcess launch(
             String name, String jdbcUrl, String username, String password, boolean createsAdminToken, String... args) {
-        ServerProcess server =
-                new ServerProcess(name, jdbcUrl, username, password, freePort(), List.of(args), createsAdminToken);
+        return launch(new ServerProcess(
+                name, jdbcUrl, username, password, freePort(), List.of(args), jar(), List.of(), createsAdminToken));
+    }
+
+    /**
+     * Starts {@code jar} (a prepared copy of the server, e.g. {@code deploy/fast-start.sh}'s) with extra JVM options,
+     * creating the admin token, without waiting for it.
+     */
+    static ServerProcess launchJar(String name, TestDatabase database, Path jar, List<String> jvmOptions) {
+        return launch(new ServerProcess(
+                name,
+                database.jdbcUrl(),
+                database.username(),
+                database.password(),
+                freePort(),
+                List.of(),
+                jar,
+                jvmOptions,
+                true));
+    }
+
+    private static ServerProcess launch(ServerProcess server) {
         try {
             Files.createDirectories(server.log.getParent());
             Files.deleteIfExists(server.log); // a restart appends; a new launch starts the log afresh
@@ -116,9 +142,11 @@ final class ServerProcess implements AutoCloseable {
                 "-Xmx384m",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
-                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-jar",
-                jar().toString(),
+                jar.toString(),
                 "--server.port=" + port,
                 "--server.address=127.0.0.1",
                 "--spring.main.banner-mode=off",

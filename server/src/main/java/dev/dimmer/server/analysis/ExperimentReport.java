@@ -132,13 +132,21 @@ public record ExperimentReport(
     public record ArmView(String treatment, boolean control, long users, Double expectedShare, Long notRandomised) {}
 
     /**
-     * @param mismatch p < 0.001: the report is untrustworthy
+     * @param pValue the always-valid p-value that decides (docs/statistics.md "Sample ratio mismatch")
+     * @param chiSquarePValue what a single fixed-horizon χ² look would say; informative only (null in older reports)
+     * @param mismatch always-valid p < 0.001: the report is untrustworthy
      * @param status OK, MISMATCH, NOT_ENOUGH_DATA, or NO_SPLIT when the flag serves no split (nothing randomised)
      * @param weights the split the expected weights came from: {@code defaultServe}, {@code rule:<id>}, or {@code none}
      *     ({@code equal} in reports stored before splits were chosen)
      */
     public record Srm(
-            String status, Double pValue, Double chiSquare, int degreesOfFreedom, boolean mismatch, String weights) {}
+            String status,
+            Double pValue,
+            Double chiSquare,
+            Double chiSquarePValue,
+            int degreesOfFreedom,
+            boolean mismatch,
+            String weights) {}
 
     /**
      * @param exploratory a success metric attached after the flag's first exposure here ("added after start"), or a

@@ -396,6 +396,7 @@ class ReportService {
                                 SrmStatus.NOT_ENOUGH_DATA.name(),
                                 null,
                                 null,
+                                null,
                                 0,
                                 false,
                                 setup.split().source()),
@@ -558,7 +559,15 @@ class ReportService {
     private static SrmCheck srm(Setup setup, Set<String> order, Map<String, ArmCount> observed) {
         if (!setup.split().exists()) {
             return new SrmCheck(
-                    new Srm("NO_SPLIT", null, null, 0, false, setup.split().source()), Map.of());
+                    new Srm(
+                            "NO_SPLIT",
+                            null,
+                            null,
+                            null,
+                            0,
+                            false,
+                            setup.split().source()),
+                    Map.of());
         }
         List<String> arms = new ArrayList<>(order);
         setup.weights().keySet().stream().filter(t -> !arms.contains(t)).forEach(arms::add);
@@ -583,6 +592,7 @@ class ReportService {
                         r.status().name(),
                         ExperimentReport.finite(r.pValue()),
                         ExperimentReport.finite(r.chiSquare()),
+                        ExperimentReport.finite(r.chiSquarePValue()),
                         r.degreesOfFreedom(),
                         r.status() == SrmStatus.MISMATCH,
                         setup.split().source()),

@@ -44,8 +44,11 @@ record ExposureReport(
     record Arm(String treatment, int weight, double expectedShare, long observedKeys, Double observedShare) {}
 
     /**
-     * @param status OK, MISMATCH (p &lt; 0.001), NOT_ENOUGH_DATA (an arm expects fewer than 8 keys) or NO_SPLIT
-     * @param pValue null unless tested
+     * @param status OK, MISMATCH (always-valid p &lt; 0.001), NOT_ENOUGH_DATA (an arm expects fewer than 8 keys) or
+     *     NO_SPLIT
+     * @param pValue the always-valid p-value that decides (docs/statistics.md "Sample ratio mismatch"); null unless
+     *     tested
+     * @param chiSquarePValue what a single fixed-horizon χ² look would say; informative only; null unless tested
      */
-    record Srm(String status, Double chiSquare, Integer degreesOfFreedom, Double pValue) {}
+    record Srm(String status, Double chiSquare, Integer degreesOfFreedom, Double pValue, Double chiSquarePValue) {}
 }

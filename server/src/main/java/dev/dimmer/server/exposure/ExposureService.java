@@ -193,7 +193,7 @@ class ExposureService {
             Flag flag, Environment environment, long env, String flagKey, OffsetDateTime from, OffsetDateTime to) {
         ExperimentSplit split = splits.of(flag.getId(), environment.getId());
         if (!split.exists()) {
-            return new Allocation("none", null, List.of(), new Srm("NO_SPLIT", null, null, null));
+            return new Allocation("none", null, List.of(), new Srm("NO_SPLIT", null, null, null, null));
         }
         String source = split.source();
         String label = split.label();
@@ -239,7 +239,8 @@ class ExposureService {
                         result.status().name(),
                         finite(result.chiSquare()),
                         result.degreesOfFreedom(),
-                        finite(result.pValue())));
+                        finite(result.pValue()),
+                        finite(result.chiSquarePValue())));
     }
 
     @Transactional(readOnly = true)

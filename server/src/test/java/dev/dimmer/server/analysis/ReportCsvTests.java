@@ -55,7 +55,7 @@ class ReportCsvTests {
                 null,
                 List.of(new ArmView("off", true, 1000, 0.5, 0L), new ArmView("on", false, 1000, 0.5, 0L)),
                 0,
-                new Srm("OK", 1.0, 0.0, 1, false, "defaultServe"),
+                new Srm("OK", 1.0, 0.0, 1.0, 1, false, "defaultServe"),
                 List.of(new MetricReport(
                                 "conv",
                                 metric.name(),

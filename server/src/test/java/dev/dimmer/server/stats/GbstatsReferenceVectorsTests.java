@@ -165,22 +165,22 @@ class GbstatsReferenceVectorsTests {
     @Test
     void sampleRatioMismatch_G_test_srm_and_U_TestCheckSrm() {
         SrmResult twoArms = SampleRatioTest.test(new long[] {1000, 1200}, new double[] {0.5, 0.5});
-        assertRelative(twoArms.pValue(), 2.007865612e-05); // D
-        assertThat(twoArms.pValue()).isCloseTo(0.000020079, offset(5e-10)); // G
+        assertRelative(twoArms.chiSquarePValue(), 2.007865612e-05); // D
+        assertThat(twoArms.chiSquarePValue()).isCloseTo(0.000020079, offset(5e-10)); // G
         assertThat(twoArms.status()).isEqualTo(SrmStatus.MISMATCH);
 
         assertThat(SampleRatioTest.test(new long[] {310, 98}, new double[] {0.75, 0.25})
-                        .pValue())
+                        .chiSquarePValue())
                 .isCloseTo(0.647434186, offset(5e-10));
         assertThat(SampleRatioTest.test(new long[] {500, 500, 600}, new double[] {0.34, 0.33, 0.33})
-                        .pValue())
+                        .chiSquarePValue())
                 .isCloseTo(0.000592638, offset(5e-10));
         assertThat(SampleRatioTest.test(new long[] {500, 500}, new double[] {0.5, 0.5})
-                        .pValue())
+                        .chiSquarePValue())
                 .isEqualTo(1.0);
         // a 0 % arm is ignored
         assertThat(SampleRatioTest.test(new long[] {1000, 1200, 900}, new double[] {0.5, 0.5, 0})
-                        .pValue())
+                        .chiSquarePValue())
                 .isCloseTo(0.000020079, offset(5e-10));
     }
 
