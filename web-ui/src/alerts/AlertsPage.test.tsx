@@ -22,6 +22,8 @@ const open: AlertView = {
   openedAt: '2026-12-02T10:00:00Z',
   updatedAt: '2026-12-02T10:05:00Z',
   action: 'KILLED',
+  actionBy: 'plan:3',
+  actionAt: '2026-12-02T10:04:00Z',
 } as AlertView;
 
 function renderPage(role: 'editor' | 'viewer') {
@@ -41,7 +43,7 @@ describe('AlertsPage', () => {
   it('lists open alerts of the project and acknowledges one with a comment', async () => {
     renderPage('editor');
     expect(await screen.findByText(/Errors rose 200%/)).toBeInTheDocument();
-    expect(screen.getByText('killed')).toBeInTheDocument();
+    expect(screen.getByText('killed by plan:3')).toBeInTheDocument();
     const list = server.calls.find((c) => c.url.startsWith('/api/v1/alerts'));
     expect(list?.url).toContain('project=shop');
     expect(list?.url).toContain('status=OPEN');

@@ -94,7 +94,12 @@ function AlertCard({ alert, project, editable }: { alert: AlertView; project: st
           <Badge color={STATUS_COLORS[alert.status] ?? 'gray'}>{alert.status.toLowerCase()}</Badge>
           <Badge variant="outline">{KIND_LABELS[alert.kind] ?? alert.kind}</Badge>
           {alert.metric && <Badge variant="light">{alert.metric}</Badge>}
-          {alert.action && <Badge color="red" variant="filled">{alert.action.toLowerCase()}</Badge>}
+          {alert.action && (
+            <Badge color="red" variant="filled" title={alert.actionAt ? `at ${alert.actionAt}` : undefined}>
+              {alert.action.toLowerCase()}
+              {alert.actionBy ? ` by ${alert.actionBy}` : ''}
+            </Badge>
+          )}
           <Anchor component={Link} to={`/projects/${project}/flags/${alert.flag}/${alert.environment}/report`} size="sm">
             {alert.flag} in {alert.environment}
           </Anchor>

@@ -131,6 +131,15 @@ class ItsMeTests {
             assertThat(scenario.degradedGuardrails(harmful))
                     .as("the harmful flag's own report")
                     .isNotEmpty();
+            // The alert tells the on-call engineer the flag is already killed, and by whom (usually the plan, which
+            // reads the report before the alert pass does).
+            assertThat(Awaiting.until(Duration.ofSeconds(30), () -> {
+                        JsonNode now = scenario.guardrailAlerts().get(0);
+                        return "KILLED".equals(now.path("action").asString(null))
+                                && killedBy.equals(now.path("actionBy").asString(null));
+                    }))
+                    .as("the alert records the kill by %s: %s", killedBy, scenario.guardrailAlerts())
+                    .isTrue();
 
             Map<String, Instant> seen = scenario.killSeenAt();
             Instant killedAt = scenario.killedAt(harmful);

@@ -68,6 +68,9 @@ class Alert {
     @Column(name = "action_at")
     private Instant actionAt;
 
+    @Column(name = "action_by")
+    private String actionBy;
+
     @Column(name = "clear_cycles")
     private int clearCycles;
 
@@ -143,9 +146,14 @@ class Alert {
         this.updatedAt = now;
     }
 
-    void killed(Instant now) {
+    /**
+     * @param by who killed the flag: {@code guardrail:<metric>}, {@code plan:<id>} or a person
+     * @param at when (the kill's own time, which may precede the alert)
+     */
+    void killed(String by, Instant at, Instant now) {
         this.action = "KILLED";
-        this.actionAt = now;
+        this.actionBy = by;
+        this.actionAt = at;
         this.updatedAt = now;
     }
 
@@ -215,6 +223,10 @@ class Alert {
 
     Instant getActionAt() {
         return actionAt;
+    }
+
+    String getActionBy() {
+        return actionBy;
     }
 
     int getClearCycles() {

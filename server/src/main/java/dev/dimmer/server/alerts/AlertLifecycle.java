@@ -138,7 +138,13 @@ class AlertLifecycle {
                 subject.project(),
                 subject.environment(),
                 finding.summary());
-        notify(subject, "alert.opened", alert, title(subject, alert), alert.getSummary() + action(subject, finding));
+        recordEarlierKill(subject, alert, now);
+        notify(
+                subject,
+                "alert.opened",
+                alert,
+                title(subject, alert),
+                alert.getSummary() + action(subject, finding) + earlierKill(alert));
         killIfPolicySays(subject, alert, finding, now);
     }
 
@@ -146,6 +152,7 @@ class AlertLifecycle {
         String previousSeverity = alert.getSeverity();
         String previousTreatment = alert.getTreatment();
         alert.record(finding, usersJson(finding), now);
+        recordEarlierKill(subject, alert, now);
         alerts.saveAndFlush(alert);
         boolean escalated = !finding.severity().equals(previousSeverity) && finding.severe();
         boolean changed = !finding.severity().equals(previousSeverity)
@@ -163,6 +170,38 @@ class AlertLifecycle {
         killIfPolicySays(subject, alert, finding, now);
     }
 
+    /**
+     * A flag found killed while its alert has recorded no kill was killed by someone else first: usually its rollout
+     * plan ({@code onBreach: KILL}), which reads the same report as soon as it is stored, before this pass runs. The
+     * alert says so (who and when, from the kill's audit entry), so the on-call engineer does not kill it again.
+     */
+    private void recordEarlierKill(Subject subject, Alert alert, Instant now) {
+        if (!subject.killed() || alert.getAction() != null) {
+            return;
+        }
+        jdbc
+                .query(
+                        "SELECT actor, at FROM audit_entries WHERE flag = ? AND project = ? AND environment = ?"
+                                + " AND entity_type = 'flag-configuration' AND action = 'kill' ORDER BY id DESC LIMIT 1",
+                        (rs, i) -> Map.entry(rs.getString(1), rs.getTimestamp(2).toInstant()),
+                        subject.flag(),
+                        subject.project(),
+                        subject.environment())
+                .stream()
+                .findFirst()
+                .ifPresent(kill -> {
+                    alert.killed(kill.getKey(), kill.getValue(), now);
+                    alerts.saveAndFlush(alert);
+                });
+    }
+
+    private static String earlierKill(Alert alert) {
+        return alert.getAction() == null
+                ? ""
+                : " The flag was already killed (by " + alert.getActionBy() + " at " + alert.getActionAt()
+                        + "): every user gets its off treatment.";
+    }
+
     /** Kills once per alert: a person who restores the flag while the alert is open is not overruled. */
     private void killIfPolicySays(Subject subject, Alert alert, Finding finding, Instant now) {
         if (subject.policy() != GuardrailPolicy.KILL
@@ -172,7 +211,7 @@ class AlertLifecycle {
             return;
         }
         autoKill.kill(subject, finding);
-        alert.killed(now);
+        alert.killed("guardrail:" + finding.metric(), now, now);
         alerts.saveAndFlush(alert);
         notify(
                 subject,
@@ -196,6 +235,7 @@ class AlertLifecycle {
         details.put("pValue", alert.getPValue());
         details.put("usersPerArm", AlertViews.users(alert, json));
         details.put("action", alert.getAction());
+        details.put("actionBy", alert.getActionBy());
         details.put("policy", subject.policy().name());
         details.put("report", subject.configurationPath() + "/report");
         details.put("restore", "KILLED".equals(alert.getAction()) ? subject.configurationPath() + "/restore" : null);

@@ -13,8 +13,11 @@ import java.util.Map;
  *     (0.25 = +25 %; absolute when the control mean is 0)
  * @param ciLower lower end of the always-valid 95 % interval of {@code effect}
  * @param ciUpper upper end of it
- * @param pValue always-valid p (guardrail) or the χ² test's p (SRM)
- * @param action what Dimmer did: KILLED (guardrail policy KILL), or null
+ * @param pValue always-valid p, of the guardrail's difference or of the SRM test
+ * @param action KILLED when the flag is killed in the environment while the alert is open, else null
+ * @param actionAt when the flag was killed (may precede the alert: its rollout plan read the report first)
+ * @param actionBy who killed it: {@code guardrail:<metric>} (the flag's guardrail policy KILL), {@code plan:<id>} (its
+ *     rollout plan, onBreach KILL) or a person
  * @param clearCycles consecutive cycles the condition has been clear (resolves at {@code dimmer.alerts.clear-cycles})
  */
 public record AlertView(
@@ -36,6 +39,7 @@ public record AlertView(
         String summary,
         String action,
         Instant actionAt,
+        String actionBy,
         int clearCycles,
         Instant openedAt,
         Instant updatedAt,

@@ -34,6 +34,7 @@ final class AlertViews {
                 a.getSummary(),
                 a.getAction(),
                 a.getActionAt(),
+                a.getActionBy(),
                 a.getClearCycles(),
                 a.getOpenedAt(),
                 a.getUpdatedAt(),

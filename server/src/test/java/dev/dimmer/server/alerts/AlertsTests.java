@@ -138,6 +138,7 @@ class AlertsTests {
         assertThat(riskyErrors.get("status").asString()).isEqualTo("OPEN");
         assertThat(riskyErrors.get("severity").asString()).isEqualTo("SEVERE");
         assertThat(riskyErrors.get("action").asString()).isEqualTo("KILLED");
+        assertThat(riskyErrors.get("actionBy").asString()).isEqualTo("guardrail:errors");
         assertThat(riskyErrors.get("treatment").asString()).isEqualTo("on");
         assertThat(riskyErrors.get("ciLower").asDouble())
                 .as("always-valid interval entirely beyond the kill threshold")
