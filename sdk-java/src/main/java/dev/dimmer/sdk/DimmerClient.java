@@ -302,7 +302,8 @@ public final class DimmerClient implements AutoCloseable {
                 c.snapshotFetches.sum(),
                 c.snapshotFailures.sum(),
                 c.streamReconnects.sum(),
-                c.batchesThrottled.sum());
+                c.batchesThrottled.sum(),
+                c.snapshotsStreamed.sum());
     }
 
     /** Asks for queued impressions and events to be sent now, in the background. */

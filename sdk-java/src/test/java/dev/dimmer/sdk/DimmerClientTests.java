@@ -164,6 +164,35 @@ class DimmerClientTests {
     }
 
     @Test
+    void stream_snapshotEvent_isAppliedWithoutARequest_andABadOneFallsBackToAFetch() throws Exception {
+        client = fast(server, Duration.ofSeconds(30)).build();
+        List<ConfigurationChange> changes = new CopyOnWriteArrayList<>();
+        client.onConfigurationChanged(changes::add);
+        client.start().join();
+        await("stream connected", Duration.ofSeconds(2), () -> server.openStreams() == 1);
+        await("start and catch-up fetches", Duration.ofSeconds(2), () -> server.snapshotRequests.get() >= 2);
+        int before = server.snapshotRequests.get();
+
+        server.push(snapshot(6, flag("checkout", "off")));
+        await(
+                "pushed snapshot applied",
+                Duration.ofSeconds(2),
+                () -> "off".equals(client.getTreatment("checkout", "u").treatment()));
+        assertThat(client.stats().snapshotsStreamed()).isEqualTo(1);
+        assertThat(server.snapshotRequests.get()).as("requests after the push").isEqualTo(before);
+        assertThat(changes).last().satisfies(change -> {
+            assertThat(change.changeNumber()).isEqualTo(6);
+            assertThat(change.flagsChanged()).contains("checkout"); // and "color", which the new snapshot lacks
+        });
+
+        // unreadable: fetched instead, with the pushed snapshot's change number as the ETag (so: 304)
+        server.sendToStreams("event:snapshot\ndata:{not json\n\n");
+        await("fallback fetch", Duration.ofSeconds(2), () -> server.snapshotRequests.get() == before + 1);
+        assertThat(server.ifNoneMatch).last().isEqualTo("\"6\"");
+        assertThat(client.getTreatment("checkout", "u").treatment()).isEqualTo("off");
+    }
+
+    @Test
     void stream_drops_fallsBackToPolling_andReconnectsWithBackoff() throws Exception {
         client = fast(server).build();
         client.start().join();

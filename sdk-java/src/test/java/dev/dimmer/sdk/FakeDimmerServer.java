@@ -133,6 +133,12 @@ public final class FakeDimmerServer implements AutoCloseable {
         sendToStreams("event: changed\ndata: {\"changeNumber\": " + snapshot.changeNumber() + "}\n\n");
     }
 
+    /** Publishes a new snapshot and pushes it, whole, in a {@code snapshot} event on every open stream. */
+    public void push(Snapshot snapshot) throws IOException {
+        setSnapshot(snapshot);
+        sendToStreams("event:snapshot\ndata:" + Json.MAPPER.writeValueAsString(snapshot) + "\n\n");
+    }
+
     public void sendToStreams(String text) {
         for (Stream s : streams) {
             try {

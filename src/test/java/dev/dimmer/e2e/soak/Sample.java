@@ -99,7 +99,8 @@ record Sample(
                         "snapshot_fetches",
                         "snapshot_failures",
                         "stream_reconnects",
-                        "batches_throttled")
+                        "batches_throttled",
+                        "snapshots_streamed")
                 .forEach(c -> h.add("sdk_" + c));
         List.of(
                         "changes",
@@ -158,7 +159,8 @@ record Sample(
                 .add(Long.toString(sdk.snapshotFetches()))
                 .add(Long.toString(sdk.snapshotFailures()))
                 .add(Long.toString(sdk.streamReconnects()))
-                .add(Long.toString(sdk.batchesThrottled()));
+                .add(Long.toString(sdk.batchesThrottled()))
+                .add(Long.toString(sdk.snapshotsStreamed()));
         r.add(Integer.toString(latency.changes()))
                 .add(Long.toString(latency.seen()))
                 .add(Long.toString(latency.unseen()))

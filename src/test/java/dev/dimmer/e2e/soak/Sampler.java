@@ -150,7 +150,7 @@ final class Sampler {
     }
 
     static ClientStats totals(List<DimmerClient> clients) {
-        long[] t = new long[12];
+        long[] t = new long[13];
         for (DimmerClient client : clients) {
             ClientStats s = client.stats();
             t[0] += s.evaluations();
@@ -165,8 +165,9 @@ final class Sampler {
             t[9] += s.snapshotFailures();
             t[10] += s.streamReconnects();
             t[11] += s.batchesThrottled();
+            t[12] += s.snapshotsStreamed();
         }
-        return new ClientStats(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11]);
+        return new ClientStats(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11], t[12]);
     }
 
     private static double heapUsedMb() {

@@ -101,7 +101,8 @@ final class SoakPlot {
                         List.of(
                                 rate("events sent", GENERATOR, s -> s.sdk().eventsSent()),
                                 rate("impressions sent", OTHER, s -> s.sdk().impressionsSent()),
-                                rate("snapshot fetches", A, s -> s.sdk().snapshotFetches()))),
+                                rate("snapshot fetches", A, s -> s.sdk().snapshotFetches()),
+                                rate("snapshots pushed", B, s -> s.sdk().snapshotsStreamed()))),
                 new SvgChart.Panel(
                         "The machine's load average (1 min, other work included)",
                         List.of(line("load average", OTHER, Sample::loadAverage))));

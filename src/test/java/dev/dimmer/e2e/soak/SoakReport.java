@@ -103,8 +103,8 @@ final class SoakReport {
     void sdkTotals(ClientStats totals, long tracked) {
         line(
                 "SDK totals: %d evaluations, events tracked %d / queued %d / sent %d / dropped %d, impressions sent"
-                        + " %d / dropped %d, snapshot fetches %d (failures %d), stream reconnects %d, batches throttled"
-                        + " (429, resent) %d",
+                        + " %d / dropped %d, snapshot fetches %d (failures %d), snapshots pushed in the stream %d, stream"
+                        + " reconnects %d, batches throttled (429, resent) %d",
                 totals.evaluations(),
                 tracked,
                 totals.eventsQueued(),
@@ -114,6 +114,7 @@ final class SoakReport {
                 totals.impressionsDropped(),
                 totals.snapshotFetches(),
                 totals.snapshotFailures(),
+                totals.snapshotsStreamed(),
                 totals.streamReconnects(),
                 totals.batchesThrottled());
     }

@@ -23,6 +23,9 @@ public final class Counters {
     public final LongAdder eventsDropped = new LongAdder();
     public final LongAdder eventsSent = new LongAdder();
     public final LongAdder snapshotFetches = new LongAdder();
+    /** Snapshots that arrived inside a stream event, with no request (servers that push them). */
+    public final LongAdder snapshotsStreamed = new LongAdder();
+
     public final LongAdder snapshotFailures = new LongAdder();
     public final LongAdder streamReconnects = new LongAdder();
     /** Batch posts the server answered with 429 (or 503 with Retry-After): waited out, not dropped. */

@@ -68,6 +68,7 @@ public final class MicrometerBinding {
         counter(r, "dimmer.sdk.events.sent", "Events acknowledged by the server", tags, c.eventsSent);
         counter(r, "dimmer.sdk.snapshot.fetches", "Snapshot requests", tags, c.snapshotFetches);
         counter(r, "dimmer.sdk.snapshot.failures", "Failed snapshot requests", tags, c.snapshotFailures);
+        counter(r, "dimmer.sdk.snapshot.streamed", "Snapshots pushed in stream events", tags, c.snapshotsStreamed);
         counter(r, "dimmer.sdk.stream.reconnects", "Streaming reconnect attempts", tags, c.streamReconnects);
         counter(
                 r,

@@ -29,7 +29,10 @@ import java.util.function.Consumer;
  *
  * <p><b>Sources.</b> An optional bootstrap file (read once, first), {@code GET /snapshot} with
  * {@code If-None-Match} on every polling tick, and {@code GET /stream} (server-sent events): a
- * {@code changed} event with a newer change number triggers an immediate fetch. While the stream
+ * {@code snapshot} event carries the new snapshot itself and is applied as it arrives (no request: with hundreds of
+ * SDKs on a replica, a request from each per change is most of what a change costs); a {@code changed} event with a
+ * newer change number (from servers that do not push snapshots, or for a snapshot too large to push) triggers an
+ * immediate fetch. While the stream
  * is connected polling ticks skip the request; when it drops, polling takes over until a
  * reconnect (exponential backoff with jitter) succeeds, and every (re)connect fetches once to catch
  * up on changes missed while disconnected.
@@ -500,6 +503,10 @@ public final class SnapshotSync {
             String payload = data.toString();
             event = null;
             data.setLength(0);
+            if ("snapshot".equals(name)) {
+                streamed(payload);
+                return;
+            }
             if (!"changed".equals(name)) {
                 return;
             }
@@ -512,6 +519,37 @@ public final class SnapshotSync {
             EvaluationEngine current = engine;
             if (current == null || announced > current.changeNumber() || !serverConfirmed) {
                 fetch();
+            }
+        }
+
+        /**
+         * Applies a pushed snapshot on this thread, as a fetched one is applied (never over a newer change number);
+         * its change number becomes the ETag, as the server's {@code ETag} for the same snapshot is. Anything
+         * unusable falls back to a fetch.
+         */
+        private void streamed(String payload) {
+            Snapshot snapshot;
+            try {
+                snapshot = Json.MAPPER.readValue(payload, Snapshot.class);
+            } catch (Exception e) {
+                snapshot = null;
+            }
+            if (snapshot == null) {
+                fetch();
+                return;
+            }
+            counters.snapshotsStreamed.increment();
+            contact();
+            try {
+                apply(snapshot, true);
+            } catch (RuntimeException e) {
+                failed(new Transport.Failed(
+                        DimmerNotReadyException.Cause.INVALID_SNAPSHOT, "snapshot rejected by the evaluator: " + e));
+                return;
+            }
+            EvaluationEngine current = engine;
+            if (current != null && current.changeNumber() == snapshot.changeNumber()) {
+                etag = "\"" + snapshot.changeNumber() + "\"";
             }
         }
 

@@ -232,7 +232,9 @@ public final class Transport {
             }
         }
         return EventStreamConnection.open(
-                uri("/stream"),
+                // inline=snapshot: a server that can pushes the new snapshot in the event itself ("snapshot"), so no
+                // request follows a change; one that cannot (older) ignores the parameter and sends "changed".
+                uri("/stream?inline=snapshot"),
                 tlsContext(),
                 authorization,
                 userAgent,

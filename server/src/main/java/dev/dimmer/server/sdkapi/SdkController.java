@@ -14,6 +14,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -88,10 +89,15 @@ class SdkController {
         return response.body(snapshot.json());
     }
 
-    /** Server-sent events: {@code changed} with the new change number, heartbeats in between. */
+    /**
+     * Server-sent events, heartbeats in between. On a change: {@code changed} with the new change number, after
+     * which the SDK fetches the snapshot; or, for an SDK that asks with {@code inline=snapshot}, {@code snapshot}
+     * with the snapshot itself (the same JSON as {@code GET /snapshot}) when it is no larger than {@code
+     * dimmer.sdk.stream.inline-max-bytes}, so that no request follows.
+     */
     @GetMapping(value = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    SseEmitter stream(HttpServletRequest request) {
+    SseEmitter stream(HttpServletRequest request, @RequestParam(name = "inline", required = false) String inline) {
         long environmentId = SdkCaller.of(request).environmentId();
-        return streams.open(environmentId, current(environmentId));
+        return streams.open(environmentId, current(environmentId), "snapshot".equals(inline));
     }
 }

@@ -132,4 +132,41 @@ class SdkApiTests {
                     .isNotNull();
         }
     }
+
+    /**
+     * {@code inline=snapshot}: the change arrives as {@code event: snapshot} with the same JSON {@code GET /snapshot}
+     * serves, so no request follows; a stream that did not ask still gets {@code changed} (older SDKs).
+     */
+    @Test
+    void pushesTheSnapshotItselfToStreamsThatAskForIt() throws Exception {
+        String base = "http://127.0.0.1:" + port + "/api/sdk/v1/stream";
+        long current = admin.as(sdkKey)
+                .get("/api/sdk/v1/snapshot")
+                .json()
+                .get("changeNumber")
+                .asLong();
+        try (EventStream inline = new EventStream(base + "?inline=snapshot", sdkKey);
+                EventStream plain = new EventStream(base, sdkKey)) {
+            assertThat(inline.await("\"changeNumber\":" + current, Duration.ofSeconds(5)))
+                    .isNotNull();
+            assertThat(plain.await("\"changeNumber\":" + current, Duration.ofSeconds(5)))
+                    .isNotNull();
+            expect(
+                    admin.post("/api/v1/projects/" + project + "/environments/production/flags/checkout/kill", null),
+                    200);
+
+            assertThat(inline.await("event:snapshot", Duration.ofSeconds(5))).isNotNull();
+            String data = inline.await("data:", Duration.ofSeconds(5));
+            assertThat(data).isNotNull();
+            JsonNode pushed = JsonMapper.builder().build().readTree(data.substring("data:".length()));
+            JsonNode fetched = admin.as(sdkKey).get("/api/sdk/v1/snapshot").json();
+            assertThat(pushed.get("changeNumber").asLong()).isEqualTo(current + 1);
+            assertThat(pushed).isEqualTo(fetched);
+            assertThat(pushed.get("flags").get(0).get("killed").asBoolean()).isTrue();
+
+            assertThat(plain.await("event:changed", Duration.ofSeconds(5))).isNotNull();
+            assertThat(plain.await("\"changeNumber\":" + (current + 1), Duration.ofSeconds(5)))
+                    .isNotNull();
+        }
+    }
 }
