@@ -91,6 +91,13 @@ class SoakMeasuresTests {
     }
 
     @Test
+    void theTimeAxisEndsAtTheRoundValueARunWasSetFor() {
+        assertThat(SvgChart.niceCeiling(10.008)).isEqualTo(10.0);
+        assertThat(SvgChart.niceCeiling(10.5)).isEqualTo(15.0);
+        assertThat(SvgChart.niceCeiling(3.2)).isEqualTo(4.0);
+    }
+
+    @Test
     void theChartStartsItsAxesAtZeroAndLeavesGapsForMissingValues() {
         String svg = SvgChart.render(
                 "t",

@@ -202,9 +202,14 @@ final class SvgChart {
         return 10 * power;
     }
 
-    private static double niceCeiling(double value) {
+    /**
+     * A round axis end at or just under {@code value}: a 10-minute run's last sample lands at 10.01 minutes, and a
+     * strict ceiling would stretch the axis to 15 and leave a third of the panel empty; within 1 % the round value
+     * wins (the last point then sits a fraction of a pixel past the frame).
+     */
+    static double niceCeiling(double value) {
         double step = niceStep(value / 5);
-        return step * Math.ceil(value / step);
+        return step * Math.ceil(value / step - 0.01);
     }
 
     private static String label(double v) {
