@@ -296,7 +296,12 @@ public final class SnapshotSync {
                         DimmerNotReadyException.Cause.INVALID_SNAPSHOT, "snapshot rejected by the evaluator: " + e));
                 return;
             }
-            etag = fetched.etag();
+            // An older snapshot than the one applied (a lagging replica, a push overtaken by a newer one) is not
+            // applied, and its ETag must not replace the current one either.
+            EvaluationEngine current = engine;
+            if (current != null && current.changeNumber() == fetched.snapshot().changeNumber()) {
+                etag = fetched.etag();
+            }
             fetchLog.success();
         } else if (result instanceof Transport.NotModified) {
             fetchLog.success();
@@ -523,9 +528,9 @@ public final class SnapshotSync {
         }
 
         /**
-         * Applies a pushed snapshot on this thread, as a fetched one is applied (never over a newer change number);
-         * its change number becomes the ETag, as the server's {@code ETag} for the same snapshot is. Anything
-         * unusable falls back to a fetch.
+         * Handles a pushed snapshot on this thread exactly as a fetched one (never applied over a newer change
+         * number), its change number standing for the {@code ETag} the server gives the same snapshot. A payload
+         * that cannot be read falls back to a fetch.
          */
         private void streamed(String payload) {
             Snapshot snapshot;
@@ -539,18 +544,7 @@ public final class SnapshotSync {
                 return;
             }
             counters.snapshotsStreamed.increment();
-            contact();
-            try {
-                apply(snapshot, true);
-            } catch (RuntimeException e) {
-                failed(new Transport.Failed(
-                        DimmerNotReadyException.Cause.INVALID_SNAPSHOT, "snapshot rejected by the evaluator: " + e));
-                return;
-            }
-            EvaluationEngine current = engine;
-            if (current != null && current.changeNumber() == snapshot.changeNumber()) {
-                etag = "\"" + snapshot.changeNumber() + "\"";
-            }
+            handle(new Transport.Fetched(snapshot, "\"" + snapshot.changeNumber() + "\""));
         }
 
         void awaitExit(long millis) {
