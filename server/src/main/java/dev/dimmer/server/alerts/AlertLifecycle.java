@@ -2,6 +2,7 @@ package dev.dimmer.server.alerts;
 
 import dev.dimmer.server.audit.AuditLog;
 import dev.dimmer.server.audit.AuditTarget;
+import dev.dimmer.server.audit.LastChange;
 import dev.dimmer.server.notifications.Notice;
 import dev.dimmer.server.notifications.TeamNotifications;
 import dev.dimmer.server.security.Actor;
@@ -39,6 +40,7 @@ class AlertLifecycle {
     private final AlertSettings settings;
     private final JsonMapper json;
     private final JdbcTemplate jdbc;
+    private final LastChange lastChange;
 
     AlertLifecycle(
             AlertRepository alerts,
@@ -47,7 +49,8 @@ class AlertLifecycle {
             AuditLog audit,
             AlertSettings settings,
             JsonMapper json,
-            JdbcTemplate jdbc) {
+            JdbcTemplate jdbc,
+            LastChange lastChange) {
         this.alerts = alerts;
         this.notifications = notifications;
         this.autoKill = autoKill;
@@ -55,6 +58,7 @@ class AlertLifecycle {
         this.settings = settings;
         this.json = json;
         this.jdbc = jdbc;
+        this.lastChange = lastChange;
     }
 
     @Transactional
@@ -179,18 +183,10 @@ class AlertLifecycle {
         if (!subject.killed() || alert.getAction() != null) {
             return;
         }
-        jdbc
-                .query(
-                        "SELECT actor, at FROM audit_entries WHERE flag = ? AND project = ? AND environment = ?"
-                                + " AND entity_type = 'flag-configuration' AND action = 'kill' ORDER BY id DESC LIMIT 1",
-                        (rs, i) -> Map.entry(rs.getString(1), rs.getTimestamp(2).toInstant()),
-                        subject.flag(),
-                        subject.project(),
-                        subject.environment())
-                .stream()
-                .findFirst()
+        lastChange
+                .newest(AuditTarget.flagConfiguration(subject.project(), subject.environment(), subject.flag()), "kill")
                 .ifPresent(kill -> {
-                    alert.killed(kill.getKey(), kill.getValue(), now);
+                    alert.killed(kill.actor(), kill.at(), now);
                     alerts.saveAndFlush(alert);
                 });
     }

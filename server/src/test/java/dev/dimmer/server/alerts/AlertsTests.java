@@ -262,6 +262,40 @@ class AlertsTests {
         assertThat(resolutions).containsExactly("resolve: clear for 2 analysis cycles");
     }
 
+    /**
+     * Killed before its alert opens (by its rollout plan, another guardrail or, here, a person): the alert records that
+     * kill — who and when, from the audit log — instead of saying nothing was done.
+     */
+    @Test
+    void alertOnAFlagKilledEarlier_recordsWhoKilledItAndWhen() throws Exception {
+        Fixtures.flag(admin, project, "killed-first");
+        split("production", "killed-first", 5000);
+        expect(
+                admin.post("/api/v1/projects/" + project + "/environments/production/flags/killed-first/kill", null),
+                200);
+        JsonNode kill = expect(admin.get("/api/v1/audit?project=" + project + "&flag=killed-first"), 200)
+                .json()
+                .valueStream()
+                .filter(e -> e.get("action").asString().equals("kill"))
+                .findFirst()
+                .orElseThrow();
+        List<Object> exposures = new ArrayList<>();
+        Instant now = Instant.now();
+        for (int i = 0; i < 600; i++) {
+            exposures.add(impression("killed-first", "t-" + i, "on", "default rule", now));
+        }
+        for (int i = 0; i < 400; i++) {
+            exposures.add(impression("killed-first", "c-" + i, "off", "default rule", now));
+        }
+        send("impressions", exposures);
+
+        JsonNode srm = await("SRM alert", () -> first(alerts("flag=killed-first&kind=SRM")));
+        assertThat(srm.get("action").asString()).isEqualTo("KILLED");
+        assertThat(srm.get("actionBy").asString()).isEqualTo(kill.get("actor").asString());
+        assertThat(Instant.parse(srm.get("actionAt").asString()))
+                .isEqualTo(Instant.parse(kill.get("at").asString()));
+    }
+
     @Test
     void flagServedTo10PercentWithoutImpressions_raisesNoTrafficAlert_untilImpressionsArrive() throws Exception {
         Fixtures.flag(admin, project, "unwired");
