@@ -218,15 +218,7 @@ class AlertsTests {
     void sampleRatioMismatch_isAlerted_countedByTheGauge_andResolvesAfterTheConfiguredClearCycles() throws Exception {
         Fixtures.flag(admin, project, "lopsided");
         split("production", "lopsided", 5000);
-        List<Object> exposures = new ArrayList<>();
-        Instant now = Instant.now();
-        for (int i = 0; i < 600; i++) {
-            exposures.add(impression("lopsided", "t-" + i, "on", "default rule", now));
-        }
-        for (int i = 0; i < 400; i++) {
-            exposures.add(impression("lopsided", "c-" + i, "off", "default rule", now));
-        }
-        send("impressions", exposures);
+        sendLopsided("lopsided");
 
         JsonNode srm = await("SRM alert", () -> first(alerts("flag=lopsided&kind=SRM")));
         assertThat(srm.get("status").asString()).isEqualTo("OPEN");
@@ -279,15 +271,7 @@ class AlertsTests {
                 .filter(e -> e.get("action").asString().equals("kill"))
                 .findFirst()
                 .orElseThrow();
-        List<Object> exposures = new ArrayList<>();
-        Instant now = Instant.now();
-        for (int i = 0; i < 600; i++) {
-            exposures.add(impression("killed-first", "t-" + i, "on", "default rule", now));
-        }
-        for (int i = 0; i < 400; i++) {
-            exposures.add(impression("killed-first", "c-" + i, "off", "default rule", now));
-        }
-        send("impressions", exposures);
+        sendLopsided("killed-first");
 
         JsonNode srm = await("SRM alert", () -> first(alerts("flag=killed-first&kind=SRM")));
         assertThat(srm.get("action").asString()).isEqualTo("KILLED");
@@ -529,6 +513,19 @@ class AlertsTests {
             }
         }
         send("events", measured);
+        send("impressions", exposures);
+    }
+
+    /** 600 users exposed to "on" (t-0…) and 400 to "off" (c-0…) of a 50/50 split: a sample-ratio mismatch. */
+    private void sendLopsided(String flag) {
+        List<Object> exposures = new ArrayList<>();
+        Instant now = Instant.now();
+        for (int i = 0; i < 600; i++) {
+            exposures.add(impression(flag, "t-" + i, "on", "default rule", now));
+        }
+        for (int i = 0; i < 400; i++) {
+            exposures.add(impression(flag, "c-" + i, "off", "default rule", now));
+        }
         send("impressions", exposures);
     }
 
