@@ -203,9 +203,9 @@ final class SvgChart {
     }
 
     /**
-     * A round axis end at or just under {@code value}: a 10-minute run's last sample lands at 10.01 minutes, and a
-     * strict ceiling would stretch the axis to 15 and leave a third of the panel empty; within 1 % the round value
-     * wins (the last point then sits a fraction of a pixel past the frame).
+     * The round axis end at or above {@code value}, or the one just under it when {@code value} passes it by less than
+     * 1 % of a step: a 10-minute run's last sample lands at 10.01 minutes, and a strict ceiling would stretch the axis
+     * to 15 and leave a third of the panel empty (the last point then sits a fraction of a pixel past the frame).
      */
     static double niceCeiling(double value) {
         double step = niceStep(value / 5);
